@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+// Conc: a small concurrent scripting language with a GIL, threads and forked processes.
+import PackageDescription
+
+let package = Package(
+    name: "Conc",
+    products: [
+        .library(name: "Conc", targets: ["Conc"]),
+        .executable(name: "conc", targets: ["conc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The language and its embedding API: no readline, no argument parsing.
+        .target(name: "Conc"),
+        // GNU readline, used only by the REPL in the executable.
+        .systemLibrary(
+            name: "CReadline",
+            pkgConfig: "readline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        .executableTarget(
+            name: "conc",
+            dependencies: [
+                "Conc",
+                "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ConcTests", dependencies: ["Conc"]),
+    ]
+)

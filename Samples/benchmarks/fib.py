@@ -1,0 +1,10 @@
+# fib: naive doubly-recursive Fibonacci (twin of fib.conc).
+
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+print(fib(32))

@@ -1,0 +1,244 @@
+// The built-in functions of LANGUAGE.md section 5 (those that are not about threads and
+// processes): output, conversions, numbers, sequences, time, the host system.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension VM {
+    func installBuiltins() {
+        installCoreBuiltins()
+        installNumberBuiltins()
+        installSystemBuiltins()
+    }
+
+    private func installCoreBuiltins() {
+        defineNative("print", 0, -1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            var out: [UInt8] = []
+            for i in 0..<args.count {
+                if i > 0 { out.append(UInt8(ascii: " ")) }
+                try vm.appendStr(ts, args[i], to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+            vm.output.write(out)
+            return .nil
+        }
+        defineNative("write", 1, 1) { ts, args throws(Unwind) in
+            ts.vm.output.write(try ts.vm.str(ts, args[0]))
+            return .nil
+        }
+        defineNative("str", 0, 1) { ts, args throws(Unwind) in
+            if args.count == 0 { return ts.vm.string([]) }
+            if args[0].asString != nil { return args[0] }
+            return ts.vm.string(try ts.vm.str(ts, args[0]))
+        }
+        defineNative("type", 1, 1) { ts, args in ts.vm.string(args[0].typeName) }
+        defineNative("bool", 0, 1) { _, args in .bool(args.count == 1 && args[0].isTruthy) }
+        defineNative("len", 1, 1) { ts, args throws(Unwind) in
+            let v = args[0]
+            if let o = v.obj {
+                switch o.kind {
+                case .string: return .int(unsafeDowncast(o, to: StrObj.self).count)
+                case .list: return .int(unsafeDowncast(o, to: ListObj.self).count)
+                case .map: return .int(unsafeDowncast(o, to: MapObj.self).count)
+                case .range: return .int(unsafeDowncast(o, to: RangeObj.self).count)
+                default: break
+                }
+            }
+            throw ts.error("TypeError", "object of type '\(v.typeName)' has no len()")
+        }
+        defineNative("range", 1, 3) { ts, args throws(Unwind) in
+            var ints: [Int] = []
+            for i in 0..<args.count {
+                guard case .int(let n) = args[i] else {
+                    throw ts.error("TypeError", "range() arguments must be ints, not \(args[i].typeName)")
+                }
+                ints.append(n)
+            }
+            let (start, stop, step) = ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count == 3 ? ints[2] : 1)
+            if step == 0 { throw ts.error("ValueError", "range() step must not be zero") }
+            return Val(ts.vm.heap.register(RangeObj(start: start, stop: stop, step: step)))
+        }
+        defineNative("error", 1, 2) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            guard let kind = args[0].asString else {
+                throw ts.error("TypeError", "error() kind must be a string, not \(args[0].typeName)")
+            }
+            let message = args.count > 1 ? String(decoding: try vm.str(ts, args[1]), as: UTF8.self) : ""
+            return Val(vm.heap.register(ErrorObj(kind: kind.string, message: message)))
+        }
+        defineNative("sorted", 1, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            return vm.list(try vm.sortedValues(ts, try vm.elements(ts, args[0], for: "sorted")))
+        }
+        defineNative("min", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: false) }
+        defineNative("max", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: true) }
+        defineNative("sum", 1, 1) { ts, args throws(Unwind) in
+            var total = Val.int(0)
+            for v in try ts.vm.elements(ts, args[0], for: "sum") {
+                total = try ts.vm.arith(ts, .add, total, v)
+            }
+            return total
+        }
+        defineNative("format", 1, 2) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            let spec = args.count > 1 ? try vm.stringArgument(ts, args[1], "format") : ""
+            let value: FormatValue
+            switch args[0] {
+            case .int(let i): value = .int(i)
+            case .double(let d): value = .double(d)
+            case .bool(let b): value = .bool(b)
+            default:
+                if let s = args[0].asString {
+                    value = .string(s.string)
+                } else {
+                    value = .other(String(decoding: try vm.str(ts, args[0]), as: UTF8.self), typeName: args[0].typeName)
+                }
+            }
+            switch pythonFormat(value, spec) {
+            case .success(let s): return vm.string(s)
+            case .failure(let e): throw ts.error(e.kind, e.message)
+            }
+        }
+    }
+
+    /// The elements of an iterable built-in value, for `sorted`, `sum`, `min` and `max`.
+    func elements(_ ts: ThreadState, _ v: Val, for name: String) throws(Unwind) -> [Val] {
+        if let l = v.asList { return Array(l.items) }
+        if let m = v.asMap { return m.entries.map(\.key) }
+        if let s = v.asString {
+            var out: [Val] = []
+            var i = 0
+            while i < s.bytes.count {
+                let n = s.scalarLength(at: i)
+                out.append(string(Array(s.bytes[i..<i + n])))
+                i += n
+            }
+            return out
+        }
+        if case .object(let u) = v, u.takeUnretainedValue().kind == .range {
+            let r = unsafeDowncast(u.takeUnretainedValue(), to: RangeObj.self)
+            guard r.count <= 1 << 28 else { throw ts.error("MemoryError", "range too large") }
+            return (0..<r.count).map { .int(r.start &+ $0 &* r.step) }
+        }
+        throw ts.error("TypeError", "\(name)() argument must be iterable, not \(v.typeName)")
+    }
+
+    func extreme(_ ts: ThreadState, _ args: Args, max: Bool) throws(Unwind) -> Val {
+        let name = max ? "max" : "min"
+        let items = args.count == 1 ? try elements(ts, args[0], for: name)
+            : Array(UnsafeBufferPointer(start: args.base, count: args.count))
+        guard var best = items.first else { throw ts.error("ValueError", "\(name)() arg is an empty sequence") }
+        for v in items.dropFirst() {
+            if max ? try lessThan(ts, best, v, orEqual: false) : try lessThan(ts, v, best, orEqual: false) {
+                best = v
+            }
+        }
+        return best
+    }
+
+    func stringArgument(_ ts: ThreadState, _ v: Val, _ function: String) throws(Unwind) -> String {
+        guard let s = v.asString else {
+            throw ts.error("TypeError", "\(function)() argument must be a string, not \(v.typeName)")
+        }
+        return s.string
+    }
+
+    func number(_ ts: ThreadState, _ v: Val, _ function: String) throws(Unwind) -> Double {
+        switch v {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: throw ts.error("TypeError", "\(function)() argument must be a number, not \(v.typeName)")
+        }
+    }
+
+    /// A float rounded to an int, with Python's errors for nan and infinity.
+    func integral(_ ts: ThreadState, _ d: Double) throws(Unwind) -> Val {
+        if d.isNaN { throw ts.error("ValueError", "cannot convert float NaN to integer") }
+        guard let i = doubleToIntExact(d) else {
+            throw ts.error("OverflowError", d.isInfinite ? "cannot convert float infinity to integer" : "float too large to convert to int")
+        }
+        return .int(i)
+    }
+
+    private func installNumberBuiltins() {
+        defineNative("int", 0, 1) { ts, args throws(Unwind) in
+            if args.count == 0 { return .int(0) }
+            switch args[0] {
+            case .int: return args[0]
+            case .double(let d): return try ts.vm.integral(ts, d)
+            case .bool(let b): return .int(b ? 1 : 0)
+            default:
+                guard let s = args[0].asString else {
+                    throw ts.error("TypeError", "int() argument must be a string or a number, not '\(args[0].typeName)'")
+                }
+                switch parseIntLiteral(s.string) {
+                case .some(.some(let i)): return .int(i)
+                case .some(.none): throw ts.error("OverflowError", "int too large: \(ts.vm.repr(args[0]))")
+                case .none: throw ts.error("ValueError", "invalid literal for int() with base 10: \(ts.vm.repr(args[0]))")
+                }
+            }
+        }
+        defineNative("float", 0, 1) { ts, args throws(Unwind) in
+            if args.count == 0 { return .double(0) }
+            switch args[0] {
+            case .int(let i): return .double(Double(i))
+            case .double: return args[0]
+            case .bool(let b): return .double(b ? 1 : 0)
+            default:
+                guard let s = args[0].asString else {
+                    throw ts.error("TypeError", "float() argument must be a string or a number, not '\(args[0].typeName)'")
+                }
+                guard let d = parseFloatLiteral(s.string) else {
+                    throw ts.error("ValueError", "could not convert string to float: \(ts.vm.repr(args[0]))")
+                }
+                return .double(d)
+            }
+        }
+        defineNative("abs", 1, 1) { ts, args throws(Unwind) in
+            switch args[0] {
+            case .int(let i):
+                if i == Int.min { throw ts.error("OverflowError", "integer overflow in abs") }
+                return .int(Swift.abs(i))
+            case .double(let d): return .double(Swift.abs(d))
+            default: throw ts.error("TypeError", "bad operand type for abs(): '\(args[0].typeName)'")
+            }
+        }
+        defineNative("round", 1, 2) { ts, args throws(Unwind) in
+            var digits: Int?
+            if args.count == 2, !args[1].isIdentical(to: .nil) {
+                guard case .int(let n) = args[1] else {
+                    throw ts.error("TypeError", "round() digits must be an int, not \(args[1].typeName)")
+                }
+                digits = n
+            }
+            switch args[0] {
+            case .int(let i):
+                guard let n = digits, n < 0 else { return .int(i) }
+                guard let r = roundInt(i, digits: n) else { throw ts.error("OverflowError", "integer overflow in round") }
+                return .int(r)
+            case .double(let d):
+                if let n = digits { return .double(pythonRound(d, digits: n)) }
+                if d.isNaN { throw ts.error("ValueError", "cannot convert float NaN to integer") }
+                guard let i = pythonRoundToInt(d) else { throw ts.error("OverflowError", "cannot convert float infinity to integer") }
+                return .int(i)
+            default:
+                throw ts.error("TypeError", "type \(args[0].typeName) doesn't define round()")
+            }
+        }
+        defineNative("sqrt", 1, 1) { ts, args throws(Unwind) in
+            let d = try ts.vm.number(ts, args[0], "sqrt")
+            if d < 0 { throw ts.error("ValueError", "math domain error") }
+            return .double(d.squareRoot())
+        }
+        defineNative("floor", 1, 1) { ts, args throws(Unwind) in
+            if case .int = args[0] { return args[0] }
+            return try ts.vm.integral(ts, try ts.vm.number(ts, args[0], "floor").rounded(.down))
+        }
+        defineNative("ceil", 1, 1) { ts, args throws(Unwind) in
+            if case .int = args[0] { return args[0] }
+            return try ts.vm.integral(ts, try ts.vm.number(ts, args[0], "ceil").rounded(.up))
+        }
+    }
+}

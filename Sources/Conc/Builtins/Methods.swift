@@ -1,0 +1,241 @@
+// Methods of the built-in values: lists, maps and strings.
+
+/// Every member name the runtime knows. The compiler resolves `a.name` to one of these
+/// once, so a method call switches on a small integer instead of comparing strings.
+enum Member: String {
+    case unknown = ""
+    // Lists
+    case push, pop, insert, remove, index, reverse, sort
+    // Maps
+    case get, keys, values, items
+    // Strings
+    case split, join, upper, lower, strip, replace, find, starts_with, ends_with
+    // Errors
+    case kind, message, trace
+    // The `with` statement.
+    case enter = "__enter", exit = "__exit"
+}
+
+extension VM {
+    static func hasMethod(_ kind: ObjKind, _ m: Member) -> Bool {
+        switch kind {
+        case .list: return [.push, .pop, .insert, .remove, .index, .reverse, .sort].contains(m)
+        case .map: return [.get, .keys, .values, .items, .remove].contains(m)
+        case .string: return [.split, .join, .upper, .lower, .strip, .replace, .find, .starts_with, .ends_with].contains(m)
+        default: return false
+        }
+    }
+
+    func argCount(_ ts: ThreadState, _ m: MemberRef, _ args: Args, _ range: ClosedRange<Int>) throws(Unwind) {
+        if !range.contains(args.count) {
+            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            throw ts.error("TypeError", "\(m.name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given")
+        }
+    }
+
+    func noMethod(_ ts: ThreadState, _ receiver: String, _ m: MemberRef) -> Unwind {
+        if m.id == .enter || m.id == .exit {
+            return ts.error("TypeError", "'\(receiver)' object does not support the with statement")
+        }
+        return ts.error("AttributeError", "'\(receiver)' object has no attribute '\(m.name)'")
+    }
+
+    func listMethod(_ ts: ThreadState, _ l: ListObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
+        switch m.id {
+        case .push:
+            try argCount(ts, m, args, 1...1)
+            l.append(args[0])
+            return .nil
+        case .pop:
+            try argCount(ts, m, args, 0...1)
+            if l.count == 0 { throw ts.error("IndexError", "pop from empty list") }
+            let i = args.count == 0 ? l.count - 1 : try sequenceIndex(ts, args[0], count: l.count, what: "pop")
+            return l.remove(at: i)
+        case .insert:
+            try argCount(ts, m, args, 2...2)
+            guard case .int(var i) = args[0] else {
+                throw ts.error("TypeError", "list indices must be integers, not \(args[0].typeName)")
+            }
+            if i < 0 { i = max(0, i &+ l.count) }
+            l.insert(args[1], at: min(i, l.count))
+            return .nil
+        case .remove, .index:
+            try argCount(ts, m, args, 1...1)
+            for i in 0..<l.count where valuesEqual(l[i], args[0]) {
+                if m.id == .index { return .int(i) }
+                l.remove(at: i)
+                return .nil
+            }
+            throw ts.error("ValueError", "\(repr(args[0])) is not in list")
+        case .reverse:
+            try argCount(ts, m, args, 0...0)
+            l.reverse()
+            return .nil
+        case .sort:
+            try argCount(ts, m, args, 0...0)
+            l.replace(with: try sortedValues(ts, Array(l.items)))
+            return .nil
+        default:
+            throw noMethod(ts, "list", m)
+        }
+    }
+
+    /// A stable sort by `<`; a TypeError from comparing unlike values propagates.
+    func sortedValues(_ ts: ThreadState, _ items: [Val]) throws(Unwind) -> [Val] {
+        var failure: Unwind?
+        let sorted = items.enumerated().sorted { x, y in
+            if failure != nil { return false }
+            do throws(Unwind) {
+                if try lessThan(ts, x.element, y.element, orEqual: false) { return true }
+                if try lessThan(ts, y.element, x.element, orEqual: false) { return false }
+            } catch {
+                failure = error
+                return false
+            }
+            return x.offset < y.offset
+        }
+        if let failure { throw failure }
+        return sorted.map(\.element)
+    }
+
+    func mapMethod(_ ts: ThreadState, _ map: MapObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
+        switch m.id {
+        case .get:
+            try argCount(ts, m, args, 1...2)
+            return map.get(args[0], hash: try hashOrThrow(ts, args[0])) ?? (args.count > 1 ? args[1] : .nil)
+        case .keys:
+            try argCount(ts, m, args, 0...0)
+            return list(map.entries.map(\.key))
+        case .values:
+            try argCount(ts, m, args, 0...0)
+            return list(map.entries.map(\.value))
+        case .items:
+            try argCount(ts, m, args, 0...0)
+            return list(map.entries.map { list([$0.key, $0.value]) })
+        case .remove:
+            try argCount(ts, m, args, 1...1)
+            if let v = map.remove(args[0], hash: try hashOrThrow(ts, args[0])) { return v }
+            throw ts.error("KeyError", repr(args[0]))
+        default:
+            throw noMethod(ts, "map", m)
+        }
+    }
+
+    func stringArg(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> StrObj {
+        guard let s = v.asString else {
+            throw ts.error("TypeError", "\(m.name)() argument must be a string, not \(v.typeName)")
+        }
+        return s
+    }
+
+    func stringMethod(_ ts: ThreadState, _ s: StrObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
+        switch m.id {
+        case .split:
+            try argCount(ts, m, args, 0...1)
+            if args.count == 0 || args[0].isIdentical(to: .nil) {
+                return list(splitWhitespace(s.bytes).map { string($0) })
+            }
+            let sep = try stringArg(ts, m, args[0])
+            if sep.bytes.isEmpty { throw ts.error("ValueError", "empty separator") }
+            var parts: [Val] = []
+            var start = 0
+            while let i = s.find(sep.bytes, from: start) {
+                parts.append(string(Array(s.bytes[start..<i])))
+                start = i + sep.bytes.count
+            }
+            parts.append(string(Array(s.bytes[start...])))
+            return list(parts)
+        case .join:
+            try argCount(ts, m, args, 1...1)
+            guard let l = args[0].asList else {
+                throw ts.error("TypeError", "join() argument must be a list, not \(args[0].typeName)")
+            }
+            var out: [UInt8] = []
+            for (i, v) in l.items.enumerated() {
+                guard let p = v.asString else {
+                    throw ts.error("TypeError", "join() item \(i) must be a string, not \(v.typeName)")
+                }
+                if i > 0 { out += s.bytes }
+                out += p.bytes
+            }
+            return string(out)
+        case .upper, .lower:
+            try argCount(ts, m, args, 0...0)
+            if s.isASCII {
+                return string(s.bytes.map { b in
+                    if m.id == .upper, b >= 97 && b <= 122 { return b - 32 }
+                    if m.id == .lower, b >= 65 && b <= 90 { return b + 32 }
+                    return b
+                })
+            }
+            return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())
+        case .strip:
+            try argCount(ts, m, args, 0...1)
+            let scalars = Array(s.string.unicodeScalars)
+            let chars: Set<Unicode.Scalar>? = args.count == 1 ? Set(try stringArg(ts, m, args[0]).string.unicodeScalars) : nil
+            func strip(_ c: Unicode.Scalar) -> Bool { chars?.contains(c) ?? c.properties.isWhitespace }
+            var lo = 0, hi = scalars.count
+            while lo < hi && strip(scalars[lo]) { lo += 1 }
+            while hi > lo && strip(scalars[hi - 1]) { hi -= 1 }
+            return string(s.substring(from: lo, to: hi))
+        case .replace:
+            try argCount(ts, m, args, 2...2)
+            let old = try stringArg(ts, m, args[0]), new = try stringArg(ts, m, args[1])
+            if old.bytes.isEmpty {
+                // Python inserts the replacement between every scalar and at both ends.
+                var out = new.bytes
+                var i = 0
+                while i < s.bytes.count {
+                    let n = s.scalarLength(at: i)
+                    out += s.bytes[i..<i + n]
+                    out += new.bytes
+                    i += n
+                }
+                return string(out)
+            }
+            var out: [UInt8] = []
+            var start = 0
+            while let i = s.find(old.bytes, from: start) {
+                out += s.bytes[start..<i]
+                out += new.bytes
+                start = i + old.bytes.count
+            }
+            out += s.bytes[start...]
+            return string(out)
+        case .find:
+            try argCount(ts, m, args, 1...1)
+            let needle = try stringArg(ts, m, args[0])
+            guard let i = s.find(needle.bytes) else { return .int(-1) }
+            return .int(s.scalarIndex(ofByte: i))
+        case .starts_with:
+            try argCount(ts, m, args, 1...1)
+            let p = try stringArg(ts, m, args[0])
+            return .bool(s.bytes.starts(with: p.bytes))
+        case .ends_with:
+            try argCount(ts, m, args, 1...1)
+            let p = try stringArg(ts, m, args[0])
+            return .bool(p.bytes.count <= s.bytes.count && Array(s.bytes.suffix(p.bytes.count)) == p.bytes)
+        default:
+            throw noMethod(ts, "string", m)
+        }
+    }
+}
+
+/// Splits on runs of whitespace, dropping empty pieces, as Python's `str.split()`.
+func splitWhitespace(_ bytes: [UInt8]) -> [[UInt8]] {
+    let s = String(decoding: bytes, as: UTF8.self)
+    var parts: [[UInt8]] = []
+    var current: [UInt8] = []
+    var inWord = false
+    for c in s.unicodeScalars {
+        if c.properties.isWhitespace {
+            if inWord { parts.append(current); current = [] }
+            inWord = false
+        } else {
+            current += Array(String(c).utf8)
+            inWord = true
+        }
+    }
+    if inWord { parts.append(current) }
+    return parts
+}

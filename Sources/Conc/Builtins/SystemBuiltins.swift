@@ -1,0 +1,94 @@
+// Built-ins that talk to the host: clocks, sleeping, the process, the environment, files
+// and standard input. Files and the environment are capabilities the embedder may deny.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension VM {
+    func installSystemBuiltins() {
+        defineNative("clock", 0, 0) { _, _ in .double(monotonicSeconds()) }
+        defineNative("time", 0, 0) { _, _ in
+            var t = timespec()
+            clock_gettime(CLOCK_REALTIME, &t)
+            return .double(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9)
+        }
+        defineNative("cpu_time", 0, 0) { _, _ in
+            var t = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+            return .double(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9)
+        }
+        defineNative("sleep", 1, 1) { ts, args throws(Unwind) in
+            let s = try ts.vm.number(ts, args[0], "sleep")
+            if s < 0 || s.isNaN { throw ts.error("ValueError", "sleep length must be non-negative") }
+            try ts.vm.blocking(ts) { sleepSeconds(s) }
+            return .nil
+        }
+        defineNative("cpu_count", 0, 0) { _, _ in .int(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+        defineNative("pid", 0, 0) { _, _ in .int(Int(getpid())) }
+        defineNative("exit", 0, 1) { ts, args throws(Unwind) in
+            var code: Int32 = 0
+            if args.count == 1 {
+                guard case .int(let c) = args[0] else {
+                    throw ts.error("TypeError", "exit() code must be an int, not \(args[0].typeName)")
+                }
+                code = Int32(truncatingIfNeeded: c)
+            }
+            throw Unwind.exit(code)
+        }
+        defineNative("env", 1, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            let name = try vm.stringArgument(ts, args[0], "env")
+            guard vm.options.allowEnvironment else {
+                throw ts.error("OSError", "reading the environment is not allowed here")
+            }
+            guard let v = getenv(name) else { return .nil }
+            return vm.string(String(cString: v))
+        }
+        defineNative("read_file", 1, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            let path = try vm.stringArgument(ts, args[0], "read_file")
+            try vm.checkFiles(ts)
+            var result: Result<[UInt8], FileError> = .failure(FileError(message: ""))
+            try vm.blocking(ts) { result = readWholeFile(path) }
+            switch result {
+            case .success(let bytes):
+                guard String(validating: bytes, as: UTF8.self) != nil else {
+                    throw ts.error("ValueError", "\(path): not valid UTF-8")
+                }
+                return vm.string(bytes)
+            case .failure(let e):
+                throw ts.error("OSError", e.message)
+            }
+        }
+        defineNative("write_file", 2, 2) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            let path = try vm.stringArgument(ts, args[0], "write_file")
+            let text = try vm.str(ts, args[1])
+            try vm.checkFiles(ts)
+            var failure: FileError?
+            try vm.blocking(ts) { failure = writeWholeFile(path, text) }
+            if let failure { throw ts.error("OSError", failure.message) }
+            return .nil
+        }
+        defineNative("input", 0, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            if args.count == 1 { vm.output.write(try vm.str(ts, args[0])) }
+            vm.output.flush()
+            var line: String?
+            try vm.blocking(ts) { line = readLine(strippingNewline: true) }
+            return line.map { vm.string($0) } ?? .nil
+        }
+        setGlobal("args", list(scriptArguments.map { string($0) }))
+    }
+
+    func checkFiles(_ ts: ThreadState) throws(Unwind) {
+        if !options.allowFiles { throw ts.error("OSError", "file access is not allowed here") }
+    }
+
+    /// Runs a blocking operation. With threads, this is where the GIL is released.
+    func blocking(_ ts: ThreadState, _ body: () -> Void) throws(Unwind) {
+        output.flush()
+        body()
+    }
+}

@@ -1,0 +1,373 @@
+// The compiler's expressions, assignments, conditions and function literals.
+
+extension Compiler {
+    /// Where a name lives.
+    enum Resolved {
+        case local(Int)
+        case upvalue(Int)
+        case global(Int)
+    }
+
+    func resolve(_ name: String) -> Resolved {
+        if let l = fb.lookupLocal(name) { return .local(fb.locals[l].register) }
+        if let u = fb.lookupUpvalue(name) { return .upvalue(u) }
+        return .global(vm.globalSlot(name))
+    }
+
+    /// Compiles `e` and returns a register holding its value: a local's own register, or
+    /// a new temporary (the caller releases it by resetting `freeRegister`).
+    func exprAnyRegister(_ e: Expr) throws(SyntaxError) -> Int {
+        if case .name(let n) = e.kind, case .local(let r) = resolve(n) { return r }
+        let r = try fb.allocate()
+        try expr(e, into: r)
+        return r
+    }
+
+    /// Compiles `e` so that its value ends up in register `target`.
+    func expr(_ e: Expr, into target: Int) throws(SyntaxError) {
+        fb.pos = e.pos
+        let saved = fb.freeRegister
+        defer { fb.freeRegister = saved }
+        switch e.kind {
+        case .nilLiteral:
+            fb.emit(.loadNil, target)
+        case .boolLiteral(let b):
+            fb.emit(.loadBool, target, b ? 1 : 0)
+        case .intLiteral(let i):
+            try loadInt(i, into: target)
+        case .floatLiteral(let d):
+            fb.emit(.loadK, target, try fb.constant(.double(d.bitPattern)) { .double(d) })
+        case .stringLiteral(let s):
+            fb.emit(.loadK, target, try stringConstant(s))
+        case .interpolation(let parts):
+            let base = try fb.allocate(parts.count)
+            for (i, part) in parts.enumerated() {
+                switch part {
+                case .text(let s): fb.emit(.loadK, base + i, try stringConstant(s))
+                case .expr(let x): try expr(x, into: base + i)
+                }
+            }
+            fb.pos = e.pos
+            fb.emit(.concat, target, base, parts.count)
+        case .name(let n):
+            switch resolve(n) {
+            case .local(let r): if r != target { fb.emit(.move, target, r) }
+            case .upvalue(let u): fb.emit(.getUpvalue, target, u)
+            case .global(let g): fb.emit(.getGlobal, target, g)
+            }
+        case .list(let items):
+            try sequence(items, into: target, create: .newList, append: .listAppend, width: 1) { (x, r) throws(SyntaxError) in
+                try self.expr(x, into: r)
+            }
+        case .map(let pairs):
+            try sequence(pairs, into: target, create: .newMap, append: .mapInsert, width: 2) { (p, r) throws(SyntaxError) in
+                try self.expr(p.key, into: r)
+                try self.expr(p.value, into: r + 1)
+            }
+        case .unary(let op, let x):
+            if op == .neg, case .intLiteral(let i) = x.kind, i > Int.min {
+                try loadInt(-i, into: target)
+                return
+            }
+            let r = try exprAnyRegister(x)
+            fb.pos = e.pos
+            fb.emit(op == .neg ? .neg : .bitNot, target, r)
+        case .not(let x):
+            let r = try exprAnyRegister(x)
+            fb.pos = e.pos
+            fb.emit(.not, target, r)
+        case .binary(let op, let l, let r):
+            try binary(op, l, r, into: target, at: e.pos)
+        case .compare(let first, let rest):
+            try comparison(first, rest, into: target)
+        case .and(let l, let r):
+            try expr(l, into: target)
+            let j = fb.emitJump(.jumpIfFalse, target)
+            try expr(r, into: target)
+            try fb.patch(j)
+        case .or(let l, let r):
+            try expr(l, into: target)
+            let j = fb.emitJump(.jumpIfTrue, target)
+            try expr(r, into: target)
+            try fb.patch(j)
+        case .call(let callee, let args):
+            try call(callee, args, into: target, at: e.pos)
+        case .index(let o, let i):
+            let ro = try exprAnyRegister(o)
+            let ri = try exprAnyRegister(i)
+            fb.pos = e.pos
+            fb.emit(.getIndex, target, ro, ri)
+        case .slice(let o, let lo, let hi, let step):
+            let base = try fb.allocate(4)
+            try expr(o, into: base)
+            for (k, bound) in [lo, hi, step].enumerated() {
+                if let bound { try expr(bound, into: base + 1 + k) } else { fb.emit(.loadNil, base + 1 + k) }
+            }
+            fb.pos = e.pos
+            fb.emit(.slice, target, base)
+        case .member(let o, let name):
+            let ro = try exprAnyRegister(o)
+            fb.pos = e.pos
+            fb.emit(.getMember, target, ro, try fb.member(name))
+        case .function(let decl):
+            try function(decl, into: target)
+        case .spawn(let kind, let callExpr):
+            guard case .call(let callee, let args) = callExpr.kind else {
+                throw SyntaxError("spawn needs a call", at: callExpr.pos)
+            }
+            let base = try fb.allocate(1 + args.count)
+            try expr(callee, into: base)
+            for (i, a) in args.enumerated() { try expr(a, into: base + 1 + i) }
+            fb.pos = e.pos
+            fb.emit(.spawn, base, kind == .thread ? 0 : 1, args.count)
+            if base != target { fb.emit(.move, target, base) }
+        }
+    }
+
+    func loadInt(_ i: Int, into target: Int) throws(SyntaxError) {
+        if Instruction.immediateRange.contains(i) {
+            fb.emit(.loadInt, target, i)
+        } else {
+            fb.emit(.loadK, target, try fb.constant(.int(i)) { .int(i) })
+        }
+    }
+
+    func stringConstant(_ s: String) throws(SyntaxError) -> Int {
+        let bytes = Array(s.utf8)
+        return try fb.constant(.string(bytes)) { Val(vm.heap.register(StrObj(bytes: bytes))) }
+    }
+
+    /// A list or map literal: elements go into consecutive registers, in chunks, so a
+    /// literal of any length needs only a few registers.
+    func sequence<T>(_ items: [T], into target: Int, create: Opcode, append: Opcode, width: Int,
+                     _ each: (T, Int) throws(SyntaxError) -> Void) throws(SyntaxError) {
+        let chunk = 64
+        let pos = fb.pos
+        let result = items.count > chunk ? try fb.allocate() : target
+        var start = 0
+        repeat {
+            let n = min(chunk, items.count - start)
+            let base = try fb.allocate(n * width)
+            for i in 0..<n { try each(items[start + i], base + i * width) }
+            fb.pos = pos
+            fb.emit(start == 0 ? create : append, result, base, n)
+            fb.freeRegister = base
+            start += n
+        } while start < items.count
+        if result != target { fb.emit(.move, target, result) }
+    }
+
+    func binary(_ op: BinaryOp, _ l: Expr, _ r: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        // `x + 1` and `x - 1` use the add-immediate form.
+        if op == .add || op == .sub, case .intLiteral(let i) = r.kind {
+            let imm = op == .add ? i : (i == Int.min ? nil : -i)
+            if let imm, Instruction.immediateRange.contains(imm) {
+                let rl = try exprAnyRegister(l)
+                fb.pos = pos
+                fb.emit(.addInt, target, rl, imm)
+                return
+            }
+        }
+        let rl = try exprAnyRegister(l)
+        let rr = try exprAnyRegister(r)
+        fb.pos = pos
+        fb.emit(Compiler.opcode(for: op), target, rl, rr)
+    }
+
+    static func opcode(for op: BinaryOp) -> Opcode {
+        switch op {
+        case .add: return .add
+        case .sub: return .sub
+        case .mul: return .mul
+        case .div: return .div
+        case .floorDiv: return .floorDiv
+        case .mod: return .mod
+        case .pow: return .pow
+        case .bitAnd: return .bitAnd
+        case .bitOr: return .bitOr
+        case .bitXor: return .bitXor
+        case .shl: return .shl
+        case .shr: return .shr
+        }
+    }
+
+    /// `a < b < c`: each operand evaluated once, stopping at the first false link.
+    func comparison(_ first: Expr, _ rest: [(op: CompareOp, rhs: Expr)], into target: Int) throws(SyntaxError) {
+        var left = try exprAnyRegister(first)
+        var exits: [Int] = []
+        for (i, link) in rest.enumerated() {
+            let right = try exprAnyRegister(link.rhs)
+            fb.pos = link.rhs.pos
+            emitCompare(link.op, target, left, right)
+            if i < rest.count - 1 {
+                exits.append(fb.emitJump(.jumpIfFalse, target))
+                left = right
+            }
+        }
+        for j in exits { try fb.patch(j) }
+    }
+
+    func emitCompare(_ op: CompareOp, _ target: Int, _ l: Int, _ r: Int) {
+        switch op {
+        case .eq: fb.emit(.eq, target, l, r)
+        case .ne: fb.emit(.ne, target, l, r)
+        case .lt: fb.emit(.lt, target, l, r)
+        case .le: fb.emit(.le, target, l, r)
+        case .gt: fb.emit(.lt, target, r, l)
+        case .ge: fb.emit(.le, target, r, l)
+        case .in: fb.emit(.in, target, l, r)
+        case .notIn: fb.emit(.notIn, target, l, r)
+        }
+    }
+
+    /// Compiles a condition; returns the jumps taken when it is false (to be patched).
+    func conditionJumps(_ e: Expr) throws(SyntaxError) -> [Int] {
+        let saved = fb.freeRegister
+        defer { fb.freeRegister = saved }
+        switch e.kind {
+        case .and(let l, let r):
+            return try conditionJumps(l) + conditionJumps(r)
+        case .compare(let lhs, let rest) where rest.count == 1:
+            let (op, rhs) = rest[0]
+            if case .intLiteral(let i) = rhs.kind, Instruction.immediateRange.contains(i),
+               let jop = Compiler.immediateJump(op) {
+                let rl = try exprAnyRegister(lhs)
+                fb.pos = rhs.pos
+                return [fb.emit(jop, rl, i, 0)]
+            }
+            if op != .in && op != .notIn {
+                let rl = try exprAnyRegister(lhs)
+                let rr = try exprAnyRegister(rhs)
+                fb.pos = rhs.pos
+                switch op {
+                case .lt: return [fb.emit(.jumpIfNotLt, rl, rr, 0)]
+                case .le: return [fb.emit(.jumpIfNotLe, rl, rr, 0)]
+                case .gt: return [fb.emit(.jumpIfNotLt, rr, rl, 0)]
+                case .ge: return [fb.emit(.jumpIfNotLe, rr, rl, 0)]
+                case .eq: return [fb.emit(.jumpIfNotEq, rl, rr, 0)]
+                default: return [fb.emit(.jumpIfNotNe, rl, rr, 0)]
+                }
+            }
+        default:
+            break
+        }
+        let r = try exprAnyRegister(e)
+        return [fb.emitJump(.jumpIfFalse, r)]
+    }
+
+    static func immediateJump(_ op: CompareOp) -> Opcode? {
+        switch op {
+        case .lt: return .jumpIfNotLtInt
+        case .le: return .jumpIfNotLeInt
+        case .gt: return .jumpIfNotGtInt
+        case .ge: return .jumpIfNotGeInt
+        case .eq: return .jumpIfNotEqInt
+        case .ne: return .jumpIfNotNeInt
+        default: return nil
+        }
+    }
+
+    /// A call: the callee and arguments in consecutive registers; a method call
+    /// `o.m(args)` puts the receiver first and names the method.
+    func call(_ callee: Expr, _ args: [Expr], into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let base = target == fb.freeRegister - 1 ? target : try fb.allocate()
+        _ = try fb.allocate(args.count)
+        if case .member(let receiver, let name) = callee.kind {
+            try expr(receiver, into: base)
+            for (i, a) in args.enumerated() { try expr(a, into: base + 1 + i) }
+            fb.pos = pos
+            fb.emit(.invoke, base, try fb.member(name), args.count)
+        } else {
+            try expr(callee, into: base)
+            for (i, a) in args.enumerated() { try expr(a, into: base + 1 + i) }
+            fb.pos = pos
+            fb.emit(.call, base, args.count)
+        }
+        if base != target { fb.emit(.move, target, base) }
+    }
+
+    // MARK: Assignment
+
+    func assignment(_ target: Expr, _ op: BinaryOp?, _ value: Expr) throws(SyntaxError) {
+        // `x op= v` is `x = x op v`: load, operate, store; never one fused instruction,
+        // so a thread switch between the load and the store can lose an update.
+        let rhs = op.map { Expr(kind: .binary($0, target, value), pos: value.pos) } ?? value
+        switch target.kind {
+        case .name(let n):
+            switch resolve(n) {
+            case .local(let r):
+                if writesOnlyAtEnd(rhs) {
+                    try expr(rhs, into: r)
+                } else {
+                    let t = try fb.allocate()
+                    try expr(rhs, into: t)
+                    fb.emit(.move, r, t)
+                }
+            case .upvalue(let u):
+                let t = try exprAnyRegister(rhs)
+                fb.pos = target.pos
+                fb.emit(.setUpvalue, t, u)
+            case .global(let g):
+                let t = try exprAnyRegister(rhs)
+                fb.pos = target.pos
+                fb.emit(.setGlobal, t, g)
+            }
+        case .index(let o, let i):
+            if let op {
+                let ro = try exprAnyRegister(o)
+                let ri = try exprAnyRegister(i)
+                let t = try fb.allocate()
+                fb.pos = target.pos
+                fb.emit(.getIndex, t, ro, ri)
+                let rv = try exprAnyRegister(value)
+                fb.pos = value.pos
+                fb.emit(Compiler.opcode(for: op), t, t, rv)
+                fb.emit(.setIndex, ro, ri, t)
+            } else {
+                let rv = try exprAnyRegister(value)
+                let ro = try exprAnyRegister(o)
+                let ri = try exprAnyRegister(i)
+                fb.pos = target.pos
+                fb.emit(.setIndex, ro, ri, rv)
+            }
+        case .member(let o, let name):
+            let rv = try exprAnyRegister(rhs)
+            let ro = try exprAnyRegister(o)
+            fb.pos = target.pos
+            fb.emit(.setMember, ro, try fb.member(name), rv)
+        default:
+            throw SyntaxError("invalid assignment target", at: target.pos)
+        }
+    }
+
+    /// True when compiling `e` into a register writes that register only once, after
+    /// reading every operand, so it can target a local that the expression also reads.
+    func writesOnlyAtEnd(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .and, .or: return false
+        case .compare(_, let rest): return rest.count == 1
+        default: return true
+        }
+    }
+
+    // MARK: Functions
+
+    func function(_ decl: FunctionDecl, into target: Int, name: String? = nil) throws(SyntaxError) {
+        let child = FunctionBuilder(parent: fb, name: decl.name ?? name ?? "<fn>", isTopLevel: false)
+        child.pos = decl.pos
+        let outer = fb
+        fb = child
+        for p in decl.params {
+            let r = try fb.allocate()
+            try declareLocal(p.name, register: r, at: p.pos)
+        }
+        try block(decl.body)
+        fb.pos = decl.body.end
+        fb.emit(.returnNil)
+        let proto = finish(child, paramCount: decl.params.count, pos: decl.pos)
+        fb = outer
+        fb.pos = decl.pos
+        fb.children.append(proto)
+        fb.emit(.closure, target, fb.children.count - 1)
+    }
+}

@@ -1,0 +1,394 @@
+// The compiler: walks the AST once and emits register bytecode, function by function.
+//
+// Registers are allocated like a stack: locals take the next free register when they
+// are declared, temporaries sit above them and are released when the expression that
+// needed them is done. Names resolve while compiling: a local of this function, an
+// upvalue (a local of an enclosing function), or else a global slot, looked up by the
+// VM when the code runs.
+
+final class Compiler {
+    let vm: VM
+    let file: String
+    var fb: FunctionBuilder
+
+    /// Whether the value of a final expression statement is returned (for `evaluate` and
+    /// the REPL) instead of dropped.
+    enum Mode { case run, evaluate }
+
+    init(vm: VM, file: String) {
+        self.vm = vm
+        self.file = file
+        fb = FunctionBuilder(parent: nil, name: "<main>", isTopLevel: true)
+    }
+
+    /// Compiles a whole program into the function that runs it.
+    func compileProgram(_ program: Block, mode: Mode = .run) throws(SyntaxError) -> Proto {
+        var stmts = program.stmts[...]
+        var last: Expr?
+        if mode == .evaluate, let l = stmts.last, case .expr(let e) = l.kind {
+            last = e
+            stmts = stmts.dropLast()
+        }
+        for s in stmts { try statement(s) }
+        if let last {
+            fb.pos = last.pos
+            let r = try exprAnyRegister(last)
+            fb.emit(.return, r)
+        } else {
+            fb.pos = program.end
+            fb.emit(.returnNil)
+        }
+        return finish(fb, paramCount: 0, pos: SourcePos(line: 1, col: 1))
+    }
+
+    /// Turns a finished builder into a `Proto` registered on the heap.
+    func finish(_ b: FunctionBuilder, paramCount: Int, pos: SourcePos) -> Proto {
+        for t in b.tries { t.suspend(at: b.code.count) }
+        return vm.heap.register(Proto(
+            name: b.name, file: file, code: b.code, constants: b.constants,
+            positions: b.positions, paramCount: paramCount,
+            registerCount: max(b.maxRegister, paramCount) + 1, upvalues: b.upvalues,
+            children: b.children, handlers: b.handlers, members: b.members, pos: pos))
+    }
+
+    // MARK: Statements
+
+    func block(_ b: Block) throws(SyntaxError) {
+        beginScope()
+        for s in b.stmts { try statement(s) }
+        fb.pos = b.end
+        endScope()
+    }
+
+    func beginScope() { fb.depth += 1 }
+
+    /// Ends a block: its locals go out of scope, and captured ones are closed.
+    func endScope() {
+        if let (reg, captured) = fb.localsAbove(depth: fb.depth - 1) {
+            if captured { fb.emit(.close, reg) }
+            fb.freeRegister = reg
+        }
+        fb.locals.removeAll { $0.depth >= fb.depth }
+        fb.depth -= 1
+    }
+
+    /// Declares a local in the current block, in register `register`.
+    func declareLocal(_ name: String, register: Int, at pos: SourcePos) throws(SyntaxError) {
+        for l in fb.locals.reversed() {
+            if l.depth < fb.depth { break }
+            if l.name == name {
+                throw SyntaxError("'\(name)' is already declared in this block", at: pos)
+            }
+        }
+        fb.locals.append(Local(name: name, register: register, depth: fb.depth))
+    }
+
+    /// True where a `let` declares a global: the top level of the program itself.
+    var atTopLevel: Bool { fb.isTopLevel && fb.depth == 0 }
+
+    func statement(_ s: Stmt) throws(SyntaxError) {
+        fb.pos = s.pos
+        let saved = fb.freeRegister
+        switch s.kind {
+        case .expr(let e):
+            _ = try exprAnyRegister(e)
+            fb.freeRegister = saved
+        case .let(let name, let value):
+            try letStatement(name, value, at: s.pos)
+        case .assign(let target, let op, let value):
+            try assignment(target, op, value)
+            fb.freeRegister = saved
+        case .function(let decl):
+            try functionDeclaration(decl)
+        case .if(let cond, let then, let orElse):
+            let jumps = try conditionJumps(cond)
+            fb.freeRegister = saved
+            try block(then)
+            if let orElse {
+                let end = fb.emitJump(.jump)
+                for j in jumps { try fb.patch(j) }
+                try statement(orElse)
+                try fb.patch(end)
+            } else {
+                for j in jumps { try fb.patch(j) }
+            }
+        case .while(let cond, let body):
+            let top = fb.code.count
+            let exits = try conditionJumps(cond)
+            fb.freeRegister = saved
+            try loopBody(depth: fb.depth, continueTarget: top) { () throws(SyntaxError) in
+                try self.block(body)
+            }
+            try fb.emitLoop(to: top)
+            for j in exits { try fb.patch(j) }
+            try patchBreaks()
+        case .for(let name, let namePos, let iterable, let body):
+            try forStatement(name, namePos, iterable, body)
+        case .break:
+            try leaveLoop(isBreak: true)
+        case .continue:
+            try leaveLoop(isBreak: false)
+        case .return(let value):
+            try returnStatement(value)
+        case .try(let body, let catchName, let catchBody, let finallyBody):
+            try tryStatement(body, catchName, catchBody, finallyBody)
+        case .throw(let e):
+            let r = try exprAnyRegister(e)
+            fb.pos = s.pos
+            fb.emit(.throw, r)
+            fb.freeRegister = saved
+        case .with(let e, let name, let body):
+            try withStatement(e, name, body, at: s.pos)
+        case .block(let b):
+            try block(b)
+        }
+    }
+
+    func letStatement(_ name: String, _ value: Expr?, at pos: SourcePos) throws(SyntaxError) {
+        if atTopLevel {
+            let r = try fb.allocate()
+            try letValue(name, value, into: r)
+            fb.pos = pos
+            fb.emit(.defineGlobal, r, vm.globalSlot(name))
+            fb.freeRegister = r
+            return
+        }
+        let r = try fb.allocate()
+        try letValue(name, value, into: r)
+        fb.freeRegister = r + 1
+        try declareLocal(name, register: r, at: pos)
+    }
+
+    /// The value of a `let`; an anonymous function takes the variable's name.
+    func letValue(_ name: String, _ value: Expr?, into r: Int) throws(SyntaxError) {
+        guard let value else {
+            fb.emit(.loadNil, r)
+            return
+        }
+        if case .function(let decl) = value.kind, decl.name == nil {
+            try function(decl, into: r, name: name)
+        } else {
+            try expr(value, into: r)
+        }
+    }
+
+    func functionDeclaration(_ decl: FunctionDecl) throws(SyntaxError) {
+        let name = decl.name ?? "<fn>"
+        if atTopLevel {
+            let r = try fb.allocate()
+            try function(decl, into: r)
+            fb.pos = decl.pos
+            fb.emit(.defineGlobal, r, vm.globalSlot(name))
+            fb.freeRegister = r
+            return
+        }
+        // Declared before the body is compiled, so the function can call itself.
+        let r = try fb.allocate()
+        try declareLocal(name, register: r, at: decl.pos)
+        try function(decl, into: r)
+    }
+
+    // MARK: Loops
+
+    /// Compiles a loop body with its loop context, then patches its `continue` jumps to
+    /// `continueTarget` (or to the end of the body, for `for` loops: pass nil).
+    func loopBody(depth: Int, continueTarget: Int?,
+                  _ compileBody: () throws(SyntaxError) -> Void) throws(SyntaxError) {
+        fb.loops.append(LoopContext(depth: depth, tryCount: fb.tries.count))
+        try compileBody()
+        let loop = fb.loops[fb.loops.count - 1]
+        for j in loop.continueJumps {
+            if let continueTarget { try fb.patch(j, to: continueTarget) } else { try fb.patch(j) }
+        }
+    }
+
+    func patchBreaks() throws(SyntaxError) {
+        let loop = fb.loops.removeLast()
+        for j in loop.breakJumps { try fb.patch(j) }
+    }
+
+    func forStatement(_ name: String, _ namePos: SourcePos, _ iterable: Expr, _ body: Block) throws(SyntaxError) {
+        // Registers: four of iteration state, then the loop variable.
+        let state = try fb.allocate(4)
+        try expr(iterable, into: state)
+        fb.pos = iterable.pos
+        fb.emit(.iterPrep, state, state)
+        let top = fb.code.count
+        let next = fb.emitJump(.iterNext, state)
+        beginScope()
+        let variable = try fb.allocate()
+        try declareLocal(name, register: variable, at: namePos)
+        // The loop variable's scope is left too: `break` must close it if captured.
+        try loopBody(depth: fb.depth - 1, continueTarget: nil) { () throws(SyntaxError) in
+            try self.block(body)
+        }
+        fb.pos = body.end
+        endScope()
+        try fb.emitLoop(to: top)
+        try fb.patch(next)
+        try patchBreaks()
+        fb.freeRegister = state
+    }
+
+    /// `break` or `continue`: runs the `finally` code of every `try` it leaves, closes
+    /// captured locals of the blocks it leaves, and jumps.
+    func leaveLoop(isBreak: Bool) throws(SyntaxError) {
+        let loop = fb.loops[fb.loops.count - 1]
+        let resumed = try runFinallyBlocks(downTo: loop.tryCount)
+        if let (reg, captured) = fb.localsAbove(depth: loop.depth), captured {
+            fb.emit(.close, reg)
+        }
+        let j = fb.emitJump(.jump)
+        for t in resumed { t.resume(at: fb.code.count) }
+        if isBreak {
+            fb.loops[fb.loops.count - 1].breakJumps.append(j)
+        } else {
+            fb.loops[fb.loops.count - 1].continueJumps.append(j)
+        }
+    }
+
+    /// Emits, innermost first, the `finally` code of the `try` contexts above `count`,
+    /// each outside its own handler's range. Returns the contexts to resume after the
+    /// jump that leaves them.
+    func runFinallyBlocks(downTo count: Int) throws(SyntaxError) -> [TryContext] {
+        var suspended: [TryContext] = []
+        let saved = fb.tries
+        var i = fb.tries.count - 1
+        while i >= count {
+            let t = fb.tries[i]
+            t.suspend(at: fb.code.count)
+            suspended.append(t)
+            if let f = t.finally {
+                // While this finally runs, only the contexts outside it are active.
+                fb.tries = Array(saved[..<i])
+                try emitFinally(f)
+                fb.tries = saved
+            }
+            i -= 1
+        }
+        return suspended
+    }
+
+    func returnStatement(_ value: Expr?) throws(SyntaxError) {
+        let saved = fb.freeRegister
+        var r: Int?
+        if let value { r = try exprAnyRegister(value) }
+        if !fb.tries.isEmpty, let v = r, v < saved {
+            // A local: copy it, since a finally block may assign it.
+            let t = try fb.allocate()
+            fb.emit(.move, t, v)
+            r = t
+        }
+        let resumed = try runFinallyBlocks(downTo: 0)
+        if let r { fb.emit(.return, r) } else { fb.emit(.returnNil) }
+        for t in resumed { t.resume(at: fb.code.count) }
+        fb.freeRegister = saved
+    }
+
+    // MARK: try, with
+
+    func tryStatement(_ body: Block, _ catchName: String?, _ catchBody: Block?, _ finallyBody: Block?) throws(SyntaxError) {
+        let errorRegister = try fb.allocate()
+        let finallyCode = finallyBody.map { FinallyAction.block($0) }
+        // While the body and the catch block run, errors go to the catch block (if any)
+        // or straight to the finally-on-error code.
+        let bodyContext = TryContext(register: errorRegister, at: fb.code.count,
+                                     finally: catchBody == nil ? finallyCode : nil)
+        fb.tries.append(bodyContext)
+        // When there is both a catch and a finally, the finally also guards the catch.
+        let outerContext: TryContext? = (catchBody != nil && finallyBody != nil)
+            ? TryContext(register: errorRegister, at: fb.code.count, finally: finallyCode) : nil
+        if let outerContext {
+            fb.tries.removeLast()
+            fb.tries.append(outerContext)
+            fb.tries.append(bodyContext)
+        }
+        try block(body)
+        bodyContext.suspend(at: fb.code.count)
+        fb.tries.removeLast()
+        let afterBody = fb.emitJump(.jump)
+        var handlerTargets: [(TryContext, Int)] = [(bodyContext, fb.code.count)]
+        var endJumps: [Int] = [afterBody]
+        if let catchBody {
+            beginScope()
+            if let catchName { try declareLocal(catchName, register: errorRegister, at: catchBody.end) }
+            fb.freeRegister = errorRegister + 1
+            try block(catchBody)
+            endScope()
+            fb.freeRegister = errorRegister + 1
+            endJumps.append(fb.emitJump(.jump))
+        }
+        if let outerContext {
+            outerContext.suspend(at: fb.code.count)
+            fb.tries.removeLast()
+            handlerTargets.append((outerContext, fb.code.count))
+        } else if catchBody == nil {
+            handlerTargets[0] = (bodyContext, fb.code.count)
+        }
+        if let finallyBody {
+            // The error path: run the finally block, then throw the error again.
+            fb.freeRegister = errorRegister + 1
+            try block(finallyBody)
+            fb.emit(.throw, errorRegister)
+            for j in endJumps { try fb.patch(j) }
+            endJumps = []
+            try block(finallyBody)
+        }
+        for j in endJumps { try fb.patch(j) }
+        for (context, target) in handlerTargets {
+            for s in context.segments {
+                fb.handlers.append(Handler(start: Int32(s.start), end: Int32(s.end),
+                                           target: Int32(target), register: Int32(errorRegister)))
+            }
+        }
+        fb.freeRegister = errorRegister
+    }
+
+    /// `with e as name { body }`: enter, then the body guarded like a try/finally whose
+    /// finally block calls the exit method.
+    func withStatement(_ e: Expr, _ name: String?, _ body: Block, at pos: SourcePos) throws(SyntaxError) {
+        beginScope()
+        let value = try fb.allocate()
+        try expr(e, into: value)
+        if let name { try declareLocal(name, register: value, at: pos) }
+        let scratch = try fb.allocate()
+        let enter = try fb.member("__enter")
+        let exit = try fb.member("__exit")
+        fb.pos = pos
+        fb.emit(.move, scratch, value)
+        fb.emit(.invoke, scratch, enter, 0)
+        let errorRegister = try fb.allocate()
+        let exitCode = FinallyAction.exitWith(register: value, member: exit, pos: pos)
+        let context = TryContext(register: errorRegister, at: fb.code.count, finally: exitCode)
+        fb.tries.append(context)
+        try block(body)
+        context.suspend(at: fb.code.count)
+        fb.tries.removeLast()
+        try emitFinally(exitCode)
+        let end = fb.emitJump(.jump)
+        let target = fb.code.count
+        fb.freeRegister = errorRegister + 1
+        try emitFinally(exitCode)
+        fb.emit(.throw, errorRegister)
+        try fb.patch(end)
+        for s in context.segments {
+            fb.handlers.append(Handler(start: Int32(s.start), end: Int32(s.end),
+                                       target: Int32(target), register: Int32(errorRegister)))
+        }
+        endScope()
+        fb.freeRegister = value
+    }
+
+    func emitFinally(_ action: FinallyAction) throws(SyntaxError) {
+        switch action {
+        case .block(let b):
+            try block(b)
+        case .exitWith(let value, let member, let pos):
+            let s = try fb.allocate()
+            fb.pos = pos
+            fb.emit(.move, s, value)
+            fb.emit(.invoke, s, member, 0)
+            fb.freeRegister = s
+        }
+    }
+}

@@ -1,0 +1,421 @@
+// The dispatch loop: fetch, decode, execute, one instruction at a time.
+//
+// The hot state lives in locals of `execute`: the instruction pointer, the register
+// window and the constant table of the running function. Common cases (int arithmetic,
+// compare-and-branch on ints, calls of Conc functions) are handled inline; everything
+// else goes to out-of-line slow paths in Operators.swift and friends.
+//
+// The safe point: a local countdown is decremented on every instruction; when it runs
+// out, `safePoint` does whatever is pending (a collection, the instruction budget, an
+// interrupt, and with threads a GIL hand-off). The countdown is short, so those happen
+// between arbitrary instructions, never only at loop heads or calls.
+
+extension VM {
+    /// Instructions between two safe points.
+    static let safePointInterval = 64
+
+    /// Runs the frame on top of `ts` (pushed by the caller with `isEntry`) until it
+    /// returns, and returns its value.
+    func execute(_ ts: ThreadState) throws(Unwind) -> Val {
+        let stack = ts.stack
+        let globals = self.globals
+        var fi = ts.frameCount - 1
+        var closure = ts.frames[fi].closure.takeUnretainedValue()
+        var proto = closure.proto
+        var code = UnsafePointer(proto.code)
+        var k = UnsafePointer(proto.constants)
+        var base = ts.frames[fi].base
+        var regs = stack + base
+        var pc = ts.frames[fi].pc
+        var ticks = VM.safePointInterval
+
+        /// Reloads the locals after the top frame changed.
+        @inline(__always) func load() {
+            fi = ts.frameCount - 1
+            closure = ts.frames[fi].closure.takeUnretainedValue()
+            proto = closure.proto
+            code = UnsafePointer(proto.code)
+            k = UnsafePointer(proto.constants)
+            base = ts.frames[fi].base
+            regs = stack + base
+            pc = ts.frames[fi].pc
+        }
+
+        while true {
+            do throws(Unwind) {
+                while true {
+                    ticks &-= 1
+                    if ticks < 0 {
+                        ticks = VM.safePointInterval
+                        ts.frames[fi].pc = pc
+                        try safePoint(ts)
+                    }
+                    let w = code[pc]
+                    pc &+= 1
+                    let a = Int(truncatingIfNeeded: (w >> 8) & 0xFFFF)
+                    switch unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self) {
+                    case .move:
+                        regs[a] = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                    case .loadK:
+                        regs[a] = k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                    case .loadInt:
+                        regs[a] = .int(Int(truncatingIfNeeded: Int64(bitPattern: w << 20) >> 44))
+                    case .loadNil:
+                        regs[a] = .nil
+                    case .loadBool:
+                        regs[a] = .bool((w >> 24) & 0xFFFFF != 0)
+                    case .getGlobal:
+                        let g = globals[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        if case .undefined = g {
+                            throw undefinedGlobal(ts, Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF))
+                        }
+                        regs[a] = g
+                    case .setGlobal:
+                        let slot = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
+                        if case .undefined = globals[slot] { throw undefinedGlobal(ts, slot) }
+                        globals[slot] = regs[a]
+                    case .defineGlobal:
+                        globals[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] = regs[a]
+                    case .getUpvalue:
+                        regs[a] = closure.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                            .takeUnretainedValue().location.pointee
+                    case .setUpvalue:
+                        closure.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                            .takeUnretainedValue().location.pointee = regs[a]
+                    case .close:
+                        ts.closeUpvalues(from: base + a)
+                    case .closure:
+                        regs[a] = makeClosure(ts, proto.children[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                              enclosing: closure, base: base)
+                    case .newList, .listAppend:
+                        let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
+                        let list: ListObj
+                        if UInt8(truncatingIfNeeded: w) == Opcode.newList.rawValue {
+                            list = heap.register(ListObj(capacity: c))
+                            regs[a] = Val(list)
+                        } else {
+                            list = regs[a].asList!
+                            heap.noteAllocation(list.reserve(c))
+                        }
+                        for i in 0..<c { list.append(regs[b + i]) }
+                    case .newMap, .mapInsert:
+                        let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
+                        if UInt8(truncatingIfNeeded: w) == Opcode.newMap.rawValue {
+                            regs[a] = Val(heap.register(MapObj(capacity: c)))
+                        }
+                        let map = regs[a].asMap!
+                        for i in 0..<c {
+                            try mapSet(ts, map, regs[b + 2 * i], regs[b + 2 * i + 1])
+                        }
+                    case .add:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .int(let i) = x, case .int(let j) = y {
+                            let (r, o) = i.addingReportingOverflow(j)
+                            if o { throw ts.error("OverflowError", "integer overflow in +") }
+                            regs[a] = .int(r)
+                        } else if case .double(let i) = x, case .double(let j) = y {
+                            regs[a] = .double(i + j)
+                        } else {
+                            regs[a] = try arith(ts, .add, x, y)
+                        }
+                    case .sub:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .int(let i) = x, case .int(let j) = y {
+                            let (r, o) = i.subtractingReportingOverflow(j)
+                            if o { throw ts.error("OverflowError", "integer overflow in -") }
+                            regs[a] = .int(r)
+                        } else if case .double(let i) = x, case .double(let j) = y {
+                            regs[a] = .double(i - j)
+                        } else {
+                            regs[a] = try arith(ts, .sub, x, y)
+                        }
+                    case .mul:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .int(let i) = x, case .int(let j) = y {
+                            let (r, o) = i.multipliedReportingOverflow(by: j)
+                            if o { throw ts.error("OverflowError", "integer overflow in *") }
+                            regs[a] = .int(r)
+                        } else if case .double(let i) = x, case .double(let j) = y {
+                            regs[a] = .double(i * j)
+                        } else {
+                            regs[a] = try arith(ts, .mul, x, y)
+                        }
+                    case .div, .floorDiv, .mod, .pow, .bitAnd, .bitOr, .bitXor, .shl, .shr:
+                        let op = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
+                        regs[a] = try arith(ts, op, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                            regs[Int(truncatingIfNeeded: w >> 44)])
+                    case .addInt:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let imm = Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        if case .int(let i) = x {
+                            let (r, o) = i.addingReportingOverflow(imm)
+                            if o { throw ts.error("OverflowError", "integer overflow in +") }
+                            regs[a] = .int(r)
+                        } else {
+                            regs[a] = try arith(ts, .add, x, .int(imm))
+                        }
+                    case .neg:
+                        regs[a] = try negate(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])
+                    case .bitNot:
+                        guard case .int(let i) = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] else {
+                            throw ts.error("TypeError", "bad operand type for ~: '\(regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)].typeName)'")
+                        }
+                        regs[a] = .int(~i)
+                    case .not:
+                        regs[a] = .bool(!regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)].isTruthy)
+                    case .eq:
+                        regs[a] = .bool(valuesEqual(regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                    regs[Int(truncatingIfNeeded: w >> 44)]))
+                    case .ne:
+                        regs[a] = .bool(!valuesEqual(regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                     regs[Int(truncatingIfNeeded: w >> 44)]))
+                    case .lt:
+                        regs[a] = .bool(try lessThan(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                     regs[Int(truncatingIfNeeded: w >> 44)], orEqual: false))
+                    case .le:
+                        regs[a] = .bool(try lessThan(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                     regs[Int(truncatingIfNeeded: w >> 44)], orEqual: true))
+                    case .in:
+                        regs[a] = .bool(try contains(ts, regs[Int(truncatingIfNeeded: w >> 44)],
+                                                     regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]))
+                    case .notIn:
+                        regs[a] = .bool(!(try contains(ts, regs[Int(truncatingIfNeeded: w >> 44)],
+                                                       regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])))
+                    case .jump:
+                        pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                    case .jumpIfTrue:
+                        let v = regs[a]
+                        let t: Bool
+                        if case .bool(let b) = v { t = b } else { t = v.isTruthy }
+                        if t { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
+                    case .jumpIfFalse:
+                        let v = regs[a]
+                        let t: Bool
+                        if case .bool(let b) = v { t = b } else { t = v.isTruthy }
+                        if !t { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
+                    case .jumpIfNotLt, .jumpIfNotLe:
+                        let x = regs[a], y = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let orEqual = UInt8(truncatingIfNeeded: w) == Opcode.jumpIfNotLe.rawValue
+                        let holds: Bool
+                        if case .int(let i) = x, case .int(let j) = y {
+                            holds = orEqual ? i <= j : i < j
+                        } else {
+                            holds = try lessThan(ts, x, y, orEqual: orEqual)
+                        }
+                        if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
+                    case .jumpIfNotEq:
+                        if !valuesEqual(regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
+                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        }
+                    case .jumpIfNotNe:
+                        if valuesEqual(regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
+                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        }
+                    case .jumpIfNotLtInt, .jumpIfNotLeInt, .jumpIfNotGtInt, .jumpIfNotGeInt,
+                         .jumpIfNotEqInt, .jumpIfNotNeInt:
+                        let imm = Int(truncatingIfNeeded: Int64(bitPattern: w << 20) >> 44)
+                        let op = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
+                        let holds: Bool
+                        if case .int(let i) = regs[a] {
+                            switch op {
+                            case .jumpIfNotLtInt: holds = i < imm
+                            case .jumpIfNotLeInt: holds = i <= imm
+                            case .jumpIfNotGtInt: holds = i > imm
+                            case .jumpIfNotGeInt: holds = i >= imm
+                            case .jumpIfNotEqInt: holds = i == imm
+                            default: holds = i != imm
+                            }
+                        } else {
+                            holds = try compareImmediate(ts, op, regs[a], imm)
+                        }
+                        if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
+                    case .call:
+                        let argc = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
+                        let callee = regs[a]
+                        if case .object(let u) = callee, u.takeUnretainedValue().kind == .closure {
+                            let target = unsafeDowncast(u.takeUnretainedValue(), to: Closure.self)
+                            ts.frames[fi].pc = pc
+                            try pushFrame(ts, target, base: base + a + 1, argc: argc)
+                            load()
+                        } else {
+                            ts.frames[fi].pc = pc
+                            regs[a] = try callNonClosure(ts, callee, args: Args(base: regs + a + 1, count: argc))
+                        }
+                    case .invoke:
+                        ts.frames[fi].pc = pc
+                        let member = proto.members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        regs[a] = try invoke(ts, regs[a], member,
+                                             Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44)))
+                    case .getMember:
+                        ts.frames[fi].pc = pc
+                        let member = proto.members[Int(truncatingIfNeeded: w >> 44)]
+                        regs[a] = try getMember(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)], member)
+                    case .setMember:
+                        let member = proto.members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        throw ts.error("AttributeError", "cannot set attribute '\(member.name)' of \(regs[a].typeName)")
+                    case .getIndex:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let i = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .object(let u) = x, u.takeUnretainedValue().kind == .list, case .int(var j) = i {
+                            let list = unsafeDowncast(u.takeUnretainedValue(), to: ListObj.self)
+                            if j < 0 { j &+= list.count }
+                            if j >= 0 && j < list.count {
+                                regs[a] = list.buf[j]
+                                continue
+                            }
+                        }
+                        regs[a] = try getIndex(ts, x, i)
+                    case .setIndex:
+                        let x = regs[a]
+                        let i = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        if case .object(let u) = x, u.takeUnretainedValue().kind == .list, case .int(var j) = i {
+                            let list = unsafeDowncast(u.takeUnretainedValue(), to: ListObj.self)
+                            if j < 0 { j &+= list.count }
+                            if j >= 0 && j < list.count {
+                                list.buf[j] = regs[Int(truncatingIfNeeded: w >> 44)]
+                                continue
+                            }
+                        }
+                        try setIndex(ts, x, i, regs[Int(truncatingIfNeeded: w >> 44)])
+                    case .slice:
+                        let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
+                        regs[a] = try slice(ts, regs[b], regs[b + 1], regs[b + 2], regs[b + 3])
+                    case .iterPrep:
+                        try iterPrep(ts, regs + a)
+                    case .iterNext:
+                        // Fast path: a range, counting in registers.
+                        if case .nil = regs[a], case .int(let cur) = regs[a + 1],
+                           case .int(let stop) = regs[a + 2], case .int(let step) = regs[a + 3] {
+                            if step > 0 ? cur < stop : cur > stop {
+                                regs[a + 4] = .int(cur)
+                                let (n, o) = cur.addingReportingOverflow(step)
+                                regs[a + 1] = o ? .int(stop) : .int(n)
+                            } else {
+                                pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                            }
+                        } else if !(try iterNext(ts, regs + a)) {
+                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        }
+                    case .concat:
+                        let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
+                        var bytes: [UInt8] = []
+                        for i in 0..<c { try appendStr(ts, regs[b + i], to: &bytes) }
+                        regs[a] = string(bytes)
+                    case .return, .returnNil:
+                        let result = UInt8(truncatingIfNeeded: w) == Opcode.return.rawValue ? regs[a] : .nil
+                        if let last = ts.openUpvalues.last, last.takeUnretainedValue().stackIndex >= base {
+                            ts.closeUpvalues(from: base)
+                        }
+                        let wasEntry = ts.frames[fi].isEntry
+                        ts.frameCount -= 1
+                        if wasEntry { return result }
+                        load()
+                        // The caller's call instruction is the one before its pc.
+                        let cw = code[pc - 1]
+                        regs[Int(truncatingIfNeeded: (cw >> 8) & 0xFFFF)] = result
+                    case .throw:
+                        throw Unwind.thrown(regs[a])
+                    case .spawn:
+                        ts.frames[fi].pc = pc
+                        regs[a] = try spawn(ts, kind: Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF),
+                                            callee: regs[a],
+                                            args: Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44)))
+                    }
+                }
+            } catch {
+                ts.frames[fi].pc = pc
+                guard case .thrown(let value) = error else {
+                    unwindToEntry(ts)
+                    throw error
+                }
+                ts.recordTrace(value, topPC: pc)
+                // Find a handler, innermost frame first, without leaving this `execute`.
+                var faultPC = pc - 1
+                while true {
+                    let f = ts.frames[ts.frameCount - 1]
+                    let p = f.closure.takeUnretainedValue().proto
+                    if let h = p.handlers.first(where: { Int($0.start) <= faultPC && faultPC < Int($0.end) }) {
+                        ts.closeUpvalues(from: f.base + Int(h.register))
+                        ts.stack[f.base + Int(h.register)] = value
+                        ts.frames[ts.frameCount - 1].pc = Int(h.target)
+                        load()
+                        break
+                    }
+                    ts.closeUpvalues(from: f.base)
+                    ts.frameCount -= 1
+                    if f.isEntry { throw error }
+                    faultPC = ts.frames[ts.frameCount - 1].pc - 1
+                }
+            }
+        }
+    }
+
+    /// Pops every frame of the current `execute` (an uncatchable unwind passes through).
+    func unwindToEntry(_ ts: ThreadState) {
+        while ts.frameCount > 0 {
+            let f = ts.frames[ts.frameCount - 1]
+            ts.closeUpvalues(from: f.base)
+            ts.frameCount -= 1
+            if f.isEntry { return }
+        }
+    }
+
+    /// Pushes a frame for `closure` whose arguments are already at `base`.
+    @inline(__always)
+    func pushFrame(_ ts: ThreadState, _ closure: Closure, base: Int, argc: Int, isEntry: Bool = false) throws(Unwind) {
+        let proto = closure.proto
+        if argc != proto.paramCount {
+            throw ts.error("TypeError", "\(proto.name)() takes \(proto.paramCount) argument\(proto.paramCount == 1 ? "" : "s") but \(argc) \(argc == 1 ? "was" : "were") given")
+        }
+        if ts.frameCount >= ts.maxFrames || base + proto.registerCount > ts.stackCapacity {
+            throw ts.error("RecursionError", "maximum recursion depth exceeded")
+        }
+        // Clear the registers above the arguments, so the collector never sees a stale
+        // value left by an earlier frame.
+        let regs = ts.stack + base
+        var r = argc
+        let n = proto.registerCount
+        while r < n {
+            regs[r] = .nil
+            r &+= 1
+        }
+        ts.frames[ts.frameCount] = Frame(closure: Unmanaged.passUnretained(closure), pc: 0, base: base, isEntry: isEntry)
+        ts.frameCount += 1
+    }
+
+    func makeClosure(_ ts: ThreadState, _ proto: Proto, enclosing: Closure, base: Int) -> Val {
+        var ups: [Unmanaged<Upvalue>] = []
+        ups.reserveCapacity(proto.upvalues.count)
+        for d in proto.upvalues {
+            ups.append(d.isLocal ? ts.captureUpvalue(base + d.index) : enclosing.upvalues[d.index])
+        }
+        return Val(heap.register(Closure(proto: proto, upvalues: ups)))
+    }
+
+    func undefinedGlobal(_ ts: ThreadState, _ slot: Int) -> Unwind {
+        ts.error("NameError", "name '\(globalNames[slot])' is not defined")
+    }
+
+    /// What runs when the countdown expires: collections, the budget, interrupts.
+    func safePoint(_ ts: ThreadState) throws(Unwind) {
+        if heap.collectionDue {
+            collect()
+            if heap.limit > 0 && heap.liveBytes > heap.limit {
+                throw Unwind.fatal(kind: "MemoryError", message: "heap limit of \(heap.limit) bytes exceeded")
+            }
+        }
+        if ts.budgetLeft != Int.max {
+            ts.budgetLeft -= VM.safePointInterval
+            if ts.budgetLeft <= 0 {
+                throw Unwind.fatal(kind: "BudgetExceeded", message: "instruction budget exhausted")
+            }
+        }
+        if interruptRequested.load(ordering: .relaxed) {
+            interruptRequested.store(false, ordering: .relaxed)
+            throw ts.error("Interrupt", "interrupted")
+        }
+    }
+}

@@ -1,0 +1,195 @@
+// Compiled functions, closures, upvalues, native functions and bound methods.
+
+/// A `try` region of a function: if an error is thrown while `pc` is in
+/// `start..<end`, the thrown value goes to register `register` and execution goes on at
+/// `target`. Inner regions come first, so the first match is the innermost.
+struct Handler {
+    var start: Int32
+    var end: Int32
+    var target: Int32
+    var register: Int32
+}
+
+/// How a closure finds an upvalue when it is created: a register of the enclosing
+/// function (`isLocal`), or one of the enclosing closure's own upvalues.
+struct UpvalueDesc {
+    var isLocal: Bool
+    var index: Int
+}
+
+/// A member name used by `a.name` or `a.name(...)`: its text and its built-in id.
+struct MemberRef {
+    var name: String
+    var id: Member
+}
+
+/// One compiled function: bytecode, constants, positions and nested functions.
+final class Proto: Obj {
+    let name: String
+    let file: String
+    /// Instructions (see Opcode.swift for the layout); allocated once, never moved.
+    private(set) var code: UnsafeMutablePointer<UInt64>
+    let codeCount: Int
+    private(set) var constants: UnsafeMutablePointer<Val>
+    let constantCount: Int
+    /// The source position of each instruction.
+    let positions: [SourcePos]
+    let paramCount: Int
+    /// Registers a frame of this function needs.
+    let registerCount: Int
+    let upvalues: [UpvalueDesc]
+    let children: [Proto]
+    let handlers: [Handler]
+    let members: [MemberRef]
+    let pos: SourcePos
+
+    init(name: String, file: String, code: [UInt64], constants: [Val], positions: [SourcePos],
+         paramCount: Int, registerCount: Int, upvalues: [UpvalueDesc], children: [Proto],
+         handlers: [Handler], members: [MemberRef], pos: SourcePos) {
+        self.name = name
+        self.file = file
+        self.code = .allocate(capacity: max(code.count, 1))
+        self.code.initialize(from: code, count: code.count)
+        codeCount = code.count
+        self.constants = .allocate(capacity: max(constants.count, 1))
+        self.constants.initialize(from: constants, count: constants.count)
+        constantCount = constants.count
+        self.positions = positions
+        self.paramCount = paramCount
+        self.registerCount = registerCount
+        self.upvalues = upvalues
+        self.children = children
+        self.handlers = handlers
+        self.members = members
+        self.pos = pos
+        super.init(kind: .proto)
+    }
+
+    deinit {
+        code.deallocate()
+        constants.deallocate()
+    }
+
+    override var typeName: String { "proto" }
+    override var byteSize: Int { 128 + codeCount * 8 + constantCount * 16 + positions.count * 8 }
+
+    override func trace(_ marker: inout Marker) {
+        for i in 0..<constantCount { marker.mark(constants[i]) }
+        for c in children { marker.mark(c) }
+    }
+}
+
+/// A captured variable. While the variable's frame is live it points at the register
+/// (open); when the frame ends, the value moves into the upvalue's own cell (closed).
+final class Upvalue: Obj {
+    @exclusivity(unchecked) var location: UnsafeMutablePointer<Val>
+    /// The register index in the owning thread's stack while open; -1 once closed.
+    @exclusivity(unchecked) var stackIndex: Int
+    private var cell: UnsafeMutablePointer<Val>?
+
+    init(location: UnsafeMutablePointer<Val>, stackIndex: Int) {
+        self.location = location
+        self.stackIndex = stackIndex
+        super.init(kind: .upvalue)
+    }
+
+    deinit { cell?.deallocate() }
+
+    func close() {
+        let c = UnsafeMutablePointer<Val>.allocate(capacity: 1)
+        c.initialize(to: location.pointee)
+        cell = c
+        location = c
+        stackIndex = -1
+    }
+
+    override func trace(_ marker: inout Marker) {
+        if let c = cell { marker.mark(c.pointee) }
+    }
+}
+
+/// A Conc function value: compiled code plus its captured variables.
+final class Closure: Obj {
+    unowned(unsafe) let proto: Proto
+    let upvalues: [Unmanaged<Upvalue>]
+
+    init(proto: Proto, upvalues: [Unmanaged<Upvalue>]) {
+        self.proto = proto
+        self.upvalues = upvalues
+        super.init(kind: .closure)
+    }
+
+    override var typeName: String { "function" }
+    override var byteSize: Int { 64 + upvalues.count * 8 }
+
+    override func trace(_ marker: inout Marker) {
+        marker.mark(proto)
+        for u in upvalues { marker.mark(u.takeUnretainedValue()) }
+    }
+}
+
+/// The arguments of a native call: a window onto the caller's registers.
+struct Args {
+    let base: UnsafeMutablePointer<Val>
+    let count: Int
+
+    @inline(__always)
+    subscript(i: Int) -> Val { base[i] }
+}
+
+/// A function implemented in Swift. It runs with the GIL held, on the calling thread.
+typealias NativeFunction = (_ ts: ThreadState, _ args: Args) throws(Unwind) -> Val
+
+/// A built-in or host-defined function.
+final class NativeObj: Obj {
+    let name: String
+    /// Accepted argument counts; `maxArgs` -1 means any number.
+    let minArgs: Int
+    let maxArgs: Int
+    let function: NativeFunction
+
+    init(name: String, minArgs: Int, maxArgs: Int, function: @escaping NativeFunction) {
+        self.name = name
+        self.minArgs = minArgs
+        self.maxArgs = maxArgs
+        self.function = function
+        super.init(kind: .native)
+    }
+
+    override var typeName: String { "function" }
+}
+
+/// `xs.push` read without calling it: the receiver and the method.
+final class BoundMethod: Obj {
+    let receiver: Val
+    let member: MemberRef
+
+    init(receiver: Val, member: MemberRef) {
+        self.receiver = receiver
+        self.member = member
+        super.init(kind: .boundMethod)
+    }
+
+    override var typeName: String { "function" }
+
+    override func trace(_ marker: inout Marker) { marker.mark(receiver) }
+}
+
+/// An error value: kind, message and the trace filled where it was first thrown.
+final class ErrorObj: Obj {
+    let errorKind: String
+    let message: String
+    /// `"file:line in function"` lines, outermost first; empty until thrown.
+    var trace: [String] = []
+    /// Where it was first thrown (the innermost frame), for diagnostics.
+    var origin: (file: String, pos: SourcePos)?
+
+    init(kind: String, message: String) {
+        errorKind = kind
+        self.message = message
+        super.init(kind: .error)
+    }
+
+    override var typeName: String { "error" }
+    override var byteSize: Int { 96 + message.utf8.count }
+}

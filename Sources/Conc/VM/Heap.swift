@@ -1,0 +1,129 @@
+// The heap: owner of every object, and its mark-and-sweep collector.
+//
+// The rules that keep the unmanaged values of Val.swift sound:
+// 1. Every object is registered here on creation; the table holds its one strong
+//    reference. Sweeping removes the reference, and Swift frees the object.
+// 2. The collector runs only at a safe point of the dispatch loop, by the thread that
+//    holds the GIL. Between safe points, objects live in Swift locals without being
+//    rooted: that is fine, since nothing can free them there.
+// 3. At a safe point every live value is in a root: a global slot, a register of some
+//    thread's frames (registers are cleared when a frame is entered, so stale slots
+//    never point at freed objects), a frame's closure, an open upvalue, or one of the
+//    interpreter's permanent objects (built-ins, loaded code).
+// 4. Code that runs script code from Swift (a native function calling back) keeps its
+//    own objects alive by pinning them (`pin`/`unpin`) for the duration.
+
+/// The mark phase's state: the mark bits and the worklist (an explicit stack, so deep
+/// structures never recurse natively).
+struct Marker {
+    fileprivate var bits: [UInt64]
+    fileprivate var work: [Obj] = []
+
+    fileprivate init(count: Int) {
+        bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+    }
+
+    @inline(__always)
+    mutating func mark(_ v: Val) {
+        if case .object(let u) = v { mark(u.takeUnretainedValue()) }
+    }
+
+    mutating func mark(_ o: Obj) {
+        let i = o.heapIndex
+        let word = i >> 6, bit = UInt64(1) << UInt64(i & 63)
+        if bits[word] & bit != 0 { return }
+        bits[word] |= bit
+        work.append(o)
+    }
+
+    fileprivate func isMarked(_ i: Int) -> Bool {
+        bits[i >> 6] & (UInt64(1) << UInt64(i & 63)) != 0
+    }
+}
+
+final class Heap {
+    private var objects: [Obj] = []
+    /// Bytes allocated since the last collection (an estimate).
+    private(set) var debt = 0
+    /// Collect when `debt` passes this.
+    private var threshold = 4 << 20
+    /// Bytes that survived the last collection.
+    private(set) var liveBytes = 0
+    /// Set when a collection is due; the dispatch loop checks it at its safe point.
+    var collectionDue = false
+    /// Objects that stay alive whatever happens (built-ins, loaded code).
+    private var permanent: [Obj] = []
+    /// Objects kept alive by Swift code that runs script code (see rule 4).
+    private var pinned: [Obj] = []
+    /// The heap limit in bytes (0: none).
+    var limit = 0
+    private(set) var collections = 0
+
+    var objectCount: Int { objects.count }
+
+    /// Registers a new object; every allocation goes through here.
+    @discardableResult
+    func register<T: Obj>(_ o: T) -> T {
+        o.heapIndex = objects.count
+        objects.append(o)
+        noteAllocation(o.byteSize)
+        return o
+    }
+
+    /// Records memory an object grew by after it was registered.
+    @inline(__always)
+    func noteAllocation(_ bytes: Int) {
+        debt &+= bytes
+        if debt > threshold { collectionDue = true }
+    }
+
+    func makePermanent(_ o: Obj) { permanent.append(o) }
+
+    func pin(_ v: Val) { if let o = v.obj { pinned.append(o) } }
+    func unpin(count: Int = 1) { pinned.removeLast(count) }
+
+    /// Marks from the given roots, then frees everything unmarked.
+    func collect(markRoots: (inout Marker) -> Void) {
+        var marker = Marker(count: objects.count)
+        for o in permanent { marker.mark(o) }
+        for o in pinned { marker.mark(o) }
+        markRoots(&marker)
+        while let o = marker.work.popLast() {
+            o.trace(&marker)
+        }
+        // Sweep: move the last object into each hole, so the table stays dense. Only the
+        // moved object's index is written.
+        var i = 0
+        var live = 0
+        var end = objects.count
+        while i < end {
+            if marker.isMarked(i) {
+                live &+= objects[i].byteSize
+                i += 1
+                continue
+            }
+            end -= 1
+            // Find the last marked object to move into slot i.
+            while end > i && !marker.isMarked(end) { end -= 1 }
+            if end > i {
+                objects.swapAt(i, end)
+                objects[i].heapIndex = i
+                live &+= objects[i].byteSize
+                i += 1
+            }
+        }
+        objects.removeSubrange(end..<objects.count)
+        liveBytes = live
+        debt = 0
+        threshold = max(4 << 20, live)
+        collectionDue = false
+        collections += 1
+    }
+
+    /// Frees every object (the interpreter is going away).
+    func releaseAll() {
+        permanent.removeAll()
+        pinned.removeAll()
+        objects.removeAll()
+    }
+}

@@ -1,0 +1,192 @@
+// Indexing, slicing, membership and iteration: Python's rules for lists, strings, maps
+// and ranges.
+
+extension VM {
+    /// A normalised index into a sequence of `count` elements, or an IndexError.
+    func sequenceIndex(_ ts: ThreadState, _ i: Val, count: Int, what: String) throws(Unwind) -> Int {
+        guard case .int(var j) = i else {
+            throw ts.error("TypeError", "\(what) indices must be integers, not \(i.typeName)")
+        }
+        if j < 0 { j &+= count }
+        guard j >= 0 && j < count else { throw ts.error("IndexError", "\(what) index out of range") }
+        return j
+    }
+
+    func hashOrThrow(_ ts: ThreadState, _ key: Val) throws(Unwind) -> Int {
+        guard let h = keyHash(key) else { throw ts.error("TypeError", "unhashable type: '\(key.typeName)'") }
+        return h
+    }
+
+    func mapSet(_ ts: ThreadState, _ map: MapObj, _ key: Val, _ value: Val) throws(Unwind) {
+        let h = try hashOrThrow(ts, key)
+        heap.noteAllocation(map.set(key, value, hash: h))
+    }
+
+    func getIndex(_ ts: ThreadState, _ x: Val, _ i: Val) throws(Unwind) -> Val {
+        guard let o = x.obj else {
+            throw ts.error("TypeError", "'\(x.typeName)' object is not subscriptable")
+        }
+        switch o.kind {
+        case .list:
+            let l = unsafeDowncast(o, to: ListObj.self)
+            return l[try sequenceIndex(ts, i, count: l.count, what: "list")]
+        case .string:
+            let s = unsafeDowncast(o, to: StrObj.self)
+            let j = try sequenceIndex(ts, i, count: s.count, what: "string")
+            return string(s.substring(from: j, to: j + 1))
+        case .map:
+            let m = unsafeDowncast(o, to: MapObj.self)
+            if let v = m.get(i, hash: try hashOrThrow(ts, i)) { return v }
+            throw ts.error("KeyError", repr(i))
+        case .range:
+            let r = unsafeDowncast(o, to: RangeObj.self)
+            let j = try sequenceIndex(ts, i, count: r.count, what: "range object")
+            return .int(r.start &+ j &* r.step)
+        default:
+            throw ts.error("TypeError", "'\(x.typeName)' object is not subscriptable")
+        }
+    }
+
+    func setIndex(_ ts: ThreadState, _ x: Val, _ i: Val, _ v: Val) throws(Unwind) {
+        if let l = x.asList {
+            l[try sequenceIndex(ts, i, count: l.count, what: "list")] = v
+        } else if let m = x.asMap {
+            try mapSet(ts, m, i, v)
+        } else if case .object(let u) = x, u.takeUnretainedValue().kind == .handle {
+            try handleSetIndex(ts, u.takeUnretainedValue(), i, v)
+        } else {
+            throw ts.error("TypeError", "'\(x.typeName)' object does not support item assignment")
+        }
+    }
+
+    /// `x[lo:hi:step]` for lists and strings, bounds clamped as in Python.
+    func slice(_ ts: ThreadState, _ x: Val, _ lo: Val, _ hi: Val, _ step: Val) throws(Unwind) -> Val {
+        func bound(_ v: Val) throws(Unwind) -> Int? {
+            switch v {
+            case .nil: return nil
+            case .int(let i): return i
+            default: throw ts.error("TypeError", "slice indices must be integers or nil, not \(v.typeName)")
+            }
+        }
+        let st = try bound(step) ?? 1
+        if st == 0 { throw ts.error("ValueError", "slice step cannot be zero") }
+        let count: Int
+        if let l = x.asList { count = l.count } else if let s = x.asString { count = s.count } else {
+            throw ts.error("TypeError", "'\(x.typeName)' object is not subscriptable")
+        }
+        // Python's PySlice_AdjustIndices.
+        func adjust(_ b: Int?, _ dflt: Int) -> Int {
+            guard var v = b else { return dflt }
+            if v < 0 {
+                v = v &+ count
+                if v < 0 { v = st < 0 ? -1 : 0 }
+            } else if v >= count {
+                v = st < 0 ? count - 1 : count
+            }
+            return v
+        }
+        let start = adjust(try bound(lo), st < 0 ? count - 1 : 0)
+        let stop = adjust(try bound(hi), st < 0 ? -1 : count)
+        var indices: [Int] = []
+        if st > 0 {
+            var i = start
+            while i < stop { indices.append(i); i += st }
+        } else {
+            var i = start
+            while i > stop { indices.append(i); i += st }
+        }
+        if let l = x.asList {
+            let r = ListObj(capacity: indices.count)
+            for i in indices { r.append(l[i]) }
+            return Val(heap.register(r))
+        }
+        let s = x.asString!
+        if st == 1 { return string(s.substring(from: start, to: max(start, stop))) }
+        var out: [UInt8] = []
+        for i in indices { out += s.substring(from: i, to: i + 1) }
+        return string(out)
+    }
+
+    /// `item in container`.
+    func contains(_ ts: ThreadState, _ container: Val, _ item: Val) throws(Unwind) -> Bool {
+        guard let o = container.obj else {
+            throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
+        }
+        switch o.kind {
+        case .list:
+            for v in unsafeDowncast(o, to: ListObj.self).items where valuesEqual(v, item) { return true }
+            return false
+        case .map:
+            guard let h = keyHash(item) else { throw ts.error("TypeError", "unhashable type: '\(item.typeName)'") }
+            return unsafeDowncast(o, to: MapObj.self).get(item, hash: h) != nil
+        case .string:
+            guard let needle = item.asString else {
+                throw ts.error("TypeError", "'in <string>' requires string as left operand, not \(item.typeName)")
+            }
+            return unsafeDowncast(o, to: StrObj.self).find(needle.bytes) != nil
+        case .range:
+            let r = unsafeDowncast(o, to: RangeObj.self)
+            guard case .int(let i) = item else { return false }
+            if r.step > 0 ? (i < r.start || i >= r.stop) : (i > r.start || i <= r.stop) { return false }
+            return (i &- r.start) % r.step == 0
+        default:
+            throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
+        }
+    }
+
+    // MARK: Iteration
+    //
+    // A `for` loop keeps its state in four registers: the source (nil for a range), a
+    // cursor, a stop and a step, all ints. The dispatch loop steps ranges itself.
+
+    func iterPrep(_ ts: ThreadState, _ r: UnsafeMutablePointer<Val>) throws(Unwind) {
+        let source = r[0]
+        r[1] = .int(0)
+        r[2] = .int(0)
+        r[3] = .int(1)
+        guard let o = source.obj else {
+            throw ts.error("TypeError", "'\(source.typeName)' object is not iterable")
+        }
+        switch o.kind {
+        case .range:
+            let rg = unsafeDowncast(o, to: RangeObj.self)
+            r[0] = .nil
+            r[1] = .int(rg.start)
+            r[2] = .int(rg.stop)
+            r[3] = .int(rg.step)
+        case .map:
+            // Iterate over a snapshot of the keys, so changing the map inside the loop
+            // cannot disturb the iteration.
+            r[0] = list(unsafeDowncast(o, to: MapObj.self).entries.map(\.key))
+        case .list, .string:
+            break
+        case .handle:
+            r[0] = try handleIterator(ts, o)
+        default:
+            throw ts.error("TypeError", "'\(source.typeName)' object is not iterable")
+        }
+    }
+
+    /// Stores the next item in r[4]; false when the iteration is over.
+    func iterNext(_ ts: ThreadState, _ r: UnsafeMutablePointer<Val>) throws(Unwind) -> Bool {
+        guard case .object(let u) = r[0], case .int(let cursor) = r[1] else { return false }
+        let o = u.takeUnretainedValue()
+        switch o.kind {
+        case .list:
+            let l = unsafeDowncast(o, to: ListObj.self)
+            guard cursor < l.count else { return false }
+            r[4] = l[cursor]
+            r[1] = .int(cursor + 1)
+            return true
+        case .string:
+            let s = unsafeDowncast(o, to: StrObj.self)
+            guard cursor < s.bytes.count else { return false }
+            let n = s.scalarLength(at: cursor)
+            r[4] = string(Array(s.bytes[cursor..<cursor + n]))
+            r[1] = .int(cursor + n)
+            return true
+        default:
+            return try handleIterNext(ts, o, r)
+        }
+    }
+}

@@ -1,0 +1,202 @@
+// Conc maps: an insertion-ordered hash table.
+//
+// Entries sit in insertion order in parallel buffers (key, value, hash); a removed
+// entry leaves a hole (its key becomes `.undefined`) until the next resize compacts
+// them. An open-addressing index of Int32 entry numbers, probed linearly, finds a key.
+// Keys are nil, bool, int, float or string; `1` and `1.0` are one key, as in Python,
+// and the key first inserted is the one kept.
+
+/// The hash of a map key, or nil when the value cannot be a key.
+@inline(__always)
+func keyHash(_ v: Val) -> Int? {
+    switch v {
+    case .int(let i): return mixHash(i)
+    case .double(let d):
+        // An integral double hashes as the int it equals, so 1 and 1.0 collide.
+        if let i = Int(exactly: d) { return mixHash(i) }
+        return mixHash(Int(bitPattern: UInt(d.bitPattern)))
+    case .bool(let b): return b ? 0x5bd1_e995 : 0x1b87_3593
+    case .nil: return 0x2127_599b
+    case .object(let u):
+        let o = u.takeUnretainedValue()
+        if o.kind == .string { return unsafeDowncast(o, to: StrObj.self).hash }
+        return nil
+    case .undefined: return nil
+    }
+}
+
+@inline(__always)
+func mixHash(_ i: Int) -> Int {
+    var x = UInt64(bitPattern: Int64(i))
+    x = (x ^ (x >> 33)) &* 0xff51_afd7_ed55_8ccd
+    x = (x ^ (x >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+    return Int(bitPattern: UInt(x ^ (x >> 33)))
+}
+
+/// Key equality: numeric equality across int and float, bytes for strings.
+@inline(__always)
+func keysEqual(_ a: Val, _ b: Val) -> Bool {
+    switch (a, b) {
+    case (.int(let x), .int(let y)): return x == y
+    case (.object(let x), .object(let y)):
+        if x.toOpaque() == y.toOpaque() { return true }
+        let ox = x.takeUnretainedValue(), oy = y.takeUnretainedValue()
+        guard ox.kind == .string, oy.kind == .string else { return false }
+        return unsafeDowncast(ox, to: StrObj.self).equals(unsafeDowncast(oy, to: StrObj.self))
+    case (.double(let x), .double(let y)): return x == y
+    case (.int(let x), .double(let y)): return Double(x) == y && Int(exactly: y) == x
+    case (.double(let x), .int(let y)): return Double(y) == x && Int(exactly: x) == y
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.nil, .nil): return true
+    default: return false
+    }
+}
+
+final class MapObj: Obj {
+    @exclusivity(unchecked) private var keys: UnsafeMutablePointer<Val>
+    @exclusivity(unchecked) private var vals: UnsafeMutablePointer<Val>
+    @exclusivity(unchecked) private var hashes: UnsafeMutablePointer<Int>
+    /// Entries used, holes included.
+    @exclusivity(unchecked) private(set) var used = 0
+    /// Live entries.
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var index: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var mask: Int
+
+    init(capacity: Int = 0) {
+        var cap = 4
+        while cap < capacity { cap *= 2 }
+        self.capacity = cap
+        keys = .allocate(capacity: cap)
+        vals = .allocate(capacity: cap)
+        hashes = .allocate(capacity: cap)
+        mask = cap * 2 - 1
+        index = .allocate(capacity: cap * 2)
+        index.initialize(repeating: -1, count: cap * 2)
+        super.init(kind: .map)
+    }
+
+    deinit {
+        keys.deallocate()
+        vals.deallocate()
+        hashes.deallocate()
+        index.deallocate()
+    }
+
+    override var typeName: String { "map" }
+    override var isTruthy: Bool { count != 0 }
+    override var byteSize: Int { 64 + capacity * 48 }
+
+    override func trace(_ marker: inout Marker) {
+        for i in 0..<used {
+            marker.mark(keys[i])
+            marker.mark(vals[i])
+        }
+    }
+
+    /// The entry number holding `key`, if any.
+    @inline(__always)
+    private func find(_ key: Val, hash: Int) -> Int? {
+        var slot = hash & mask
+        while true {
+            let e = Int(index[slot])
+            if e < 0 { return nil }
+            if hashes[e] == hash && keysEqual(keys[e], key) { return e }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    func get(_ key: Val, hash: Int) -> Val? {
+        guard let e = find(key, hash: hash) else { return nil }
+        return vals[e]
+    }
+
+    /// Inserts or updates; returns the bytes the table grew by (for the heap's pacing).
+    @discardableResult
+    func set(_ key: Val, _ value: Val, hash: Int) -> Int {
+        if let e = find(key, hash: hash) {
+            vals[e] = value
+            return 0
+        }
+        var grown = 0
+        if used == capacity { grown = resize() }
+        let e = used
+        (keys + e).initialize(to: key)
+        (vals + e).initialize(to: value)
+        (hashes + e).initialize(to: hash)
+        used += 1
+        count += 1
+        var slot = hash & mask
+        while index[slot] >= 0 { slot = (slot + 1) & mask }
+        index[slot] = Int32(e)
+        return grown
+    }
+
+    /// Removes `key`; returns its value, or nil if it was absent.
+    func remove(_ key: Val, hash: Int) -> Val? {
+        guard let e = find(key, hash: hash) else { return nil }
+        let v = vals[e]
+        // The entry stays in the index as a hole that never matches, so probe chains
+        // through it keep working; `resize` drops it.
+        keys[e] = .undefined
+        vals[e] = .nil
+        count -= 1
+        return v
+    }
+
+    /// Grows (or just compacts, if holes make up half the entries) and rebuilds the index.
+    private func resize() -> Int {
+        let newCap = count * 2 >= capacity ? capacity * 2 : capacity
+        let nk = UnsafeMutablePointer<Val>.allocate(capacity: newCap)
+        let nv = UnsafeMutablePointer<Val>.allocate(capacity: newCap)
+        let nh = UnsafeMutablePointer<Int>.allocate(capacity: newCap)
+        var n = 0
+        for i in 0..<used {
+            if case .undefined = keys[i] { continue }
+            (nk + n).initialize(to: keys[i])
+            (nv + n).initialize(to: vals[i])
+            (nh + n).initialize(to: hashes[i])
+            n += 1
+        }
+        keys.deallocate(); vals.deallocate(); hashes.deallocate(); index.deallocate()
+        keys = nk; vals = nv; hashes = nh
+        let grown = (newCap - capacity) * 48
+        capacity = newCap
+        used = n
+        mask = newCap * 2 - 1
+        index = .allocate(capacity: newCap * 2)
+        index.initialize(repeating: -1, count: newCap * 2)
+        for e in 0..<n {
+            var slot = nh[e] & mask
+            while index[slot] >= 0 { slot = (slot + 1) & mask }
+            index[slot] = Int32(e)
+        }
+        return grown
+    }
+
+    /// The live entry at or after entry number `from`, for iteration.
+    func nextEntry(from: Int) -> Int? {
+        var e = from
+        while e < used {
+            if case .undefined = keys[e] { e += 1; continue }
+            return e
+        }
+        return nil
+    }
+
+    @inline(__always) func key(at e: Int) -> Val { keys[e] }
+    @inline(__always) func value(at e: Int) -> Val { vals[e] }
+
+    /// Live entries in insertion order.
+    var entries: [(key: Val, value: Val)] {
+        var out: [(key: Val, value: Val)] = []
+        out.reserveCapacity(count)
+        var e = 0
+        while let i = nextEntry(from: e) {
+            out.append((keys[i], vals[i]))
+            e = i + 1
+        }
+        return out
+    }
+}

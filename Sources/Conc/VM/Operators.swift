@@ -1,0 +1,290 @@
+// The slow paths of arithmetic, comparison and equality: every case the dispatch loop
+// does not handle inline, with Python's semantics and Conc's exact errors.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension VM {
+    func arith(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        switch (x, y) {
+        case (.int(let i), .int(let j)):
+            return try intArith(ts, op, i, j)
+        case (.int(let i), .double(let d)):
+            return try floatArith(ts, op, Double(i), d, x, y)
+        case (.double(let d), .int(let j)):
+            if op == .pow { return try floatPow(ts, d, Double(j)) }
+            return try floatArith(ts, op, d, Double(j), x, y)
+        case (.double(let d), .double(let e)):
+            return try floatArith(ts, op, d, e, x, y)
+        default:
+            break
+        }
+        if let s = x.asString {
+            if op == .add, let t = y.asString { return string(s.bytes + t.bytes) }
+            if op == .mul, case .int(let n) = y { return try repeatString(ts, s, n) }
+        }
+        if let l = x.asList {
+            if op == .add, let m = y.asList {
+                let r = ListObj(capacity: l.count + m.count)
+                for v in l.items { r.append(v) }
+                for v in m.items { r.append(v) }
+                return Val(heap.register(r))
+            }
+            if op == .mul, case .int(let n) = y { return try repeatList(ts, l, n) }
+        }
+        if op == .mul, case .int(let n) = x {
+            if let s = y.asString { return try repeatString(ts, s, n) }
+            if let l = y.asList { return try repeatList(ts, l, n) }
+        }
+        throw ts.error("TypeError", "unsupported operand type(s) for \(VM.symbol(op)): '\(x.typeName)' and '\(y.typeName)'")
+    }
+
+    static func symbol(_ op: Opcode) -> String {
+        switch op {
+        case .add, .addInt: return "+"
+        case .sub: return "-"
+        case .mul: return "*"
+        case .div: return "/"
+        case .floorDiv: return "//"
+        case .mod: return "%"
+        case .pow: return "**"
+        case .bitAnd: return "&"
+        case .bitOr: return "|"
+        case .bitXor: return "^"
+        case .shl: return "<<"
+        case .shr: return ">>"
+        default: return "?"
+        }
+    }
+
+    private func intArith(_ ts: ThreadState, _ op: Opcode, _ i: Int, _ j: Int) throws(Unwind) -> Val {
+        func overflow() -> Unwind { ts.error("OverflowError", "integer overflow in \(VM.symbol(op))") }
+        switch op {
+        case .add, .addInt:
+            let (r, o) = i.addingReportingOverflow(j)
+            if o { throw overflow() }
+            return .int(r)
+        case .sub:
+            let (r, o) = i.subtractingReportingOverflow(j)
+            if o { throw overflow() }
+            return .int(r)
+        case .mul:
+            let (r, o) = i.multipliedReportingOverflow(by: j)
+            if o { throw overflow() }
+            return .int(r)
+        case .div:
+            if j == 0 { throw ts.error("ZeroDivisionError", "division by zero") }
+            return .double(Double(i) / Double(j))
+        case .floorDiv:
+            if j == 0 { throw ts.error("ZeroDivisionError", "integer division or modulo by zero") }
+            if i == Int.min && j == -1 { throw overflow() }
+            var q = i / j
+            if (i % j != 0) && ((i < 0) != (j < 0)) { q -= 1 }
+            return .int(q)
+        case .mod:
+            if j == 0 { throw ts.error("ZeroDivisionError", "integer division or modulo by zero") }
+            if j == -1 { return .int(0) }
+            var r = i % j
+            if r != 0 && ((r < 0) != (j < 0)) { r += j }
+            return .int(r)
+        case .pow:
+            if j < 0 {
+                if i == 0 { throw ts.error("ZeroDivisionError", "0.0 cannot be raised to a negative power") }
+                return .double(Glibc.pow(Double(i), Double(j)))
+            }
+            var result = 1, b = i, e = j
+            while e > 0 {
+                if e & 1 == 1 {
+                    let (r, o) = result.multipliedReportingOverflow(by: b)
+                    if o { throw overflow() }
+                    result = r
+                }
+                e >>= 1
+                if e > 0 {
+                    let (sq, o) = b.multipliedReportingOverflow(by: b)
+                    if o { throw overflow() }
+                    b = sq
+                }
+            }
+            return .int(result)
+        case .bitAnd: return .int(i & j)
+        case .bitOr: return .int(i | j)
+        case .bitXor: return .int(i ^ j)
+        case .shl:
+            if j < 0 { throw ts.error("ValueError", "negative shift count") }
+            if i == 0 { return .int(0) }
+            if j >= 64 { throw overflow() }
+            let r = i << j
+            if r >> j != i { throw overflow() }
+            return .int(r)
+        case .shr:
+            if j < 0 { throw ts.error("ValueError", "negative shift count") }
+            return .int(j >= 64 ? (i < 0 ? -1 : 0) : i >> j)
+        default:
+            throw ts.error("TypeError", "bad operator")
+        }
+    }
+
+    private func floatArith(_ ts: ThreadState, _ op: Opcode, _ a: Double, _ b: Double, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        switch op {
+        case .add, .addInt: return .double(a + b)
+        case .sub: return .double(a - b)
+        case .mul: return .double(a * b)
+        case .div:
+            if b == 0 { throw ts.error("ZeroDivisionError", "float division by zero") }
+            return .double(a / b)
+        case .floorDiv, .mod:
+            if b == 0 { throw ts.error("ZeroDivisionError", op == .mod ? "float modulo" : "float floor division by zero") }
+            let (q, r) = pythonDivmod(a, b)
+            return .double(op == .mod ? r : q)
+        case .pow:
+            return try floatPow(ts, a, b)
+        default:
+            throw ts.error("TypeError", "unsupported operand type(s) for \(VM.symbol(op)): '\(x.typeName)' and '\(y.typeName)'")
+        }
+    }
+
+    private func floatPow(_ ts: ThreadState, _ a: Double, _ b: Double) throws(Unwind) -> Val {
+        if a == 0 && b < 0 { throw ts.error("ZeroDivisionError", "0.0 cannot be raised to a negative power") }
+        if a < 0 && b.isFinite && b != b.rounded() {
+            throw ts.error("ValueError", "negative number cannot be raised to a fractional power")
+        }
+        return .double(Glibc.pow(a, b))
+    }
+
+    private func repeatString(_ ts: ThreadState, _ s: StrObj, _ n: Int) throws(Unwind) -> Val {
+        if n <= 0 || s.bytes.isEmpty { return string([]) }
+        let (total, o) = s.bytes.count.multipliedReportingOverflow(by: n)
+        if o || total > 1 << 32 { throw ts.error("MemoryError", "repeated string is too long") }
+        var out: [UInt8] = []
+        out.reserveCapacity(total)
+        for _ in 0..<n { out.append(contentsOf: s.bytes) }
+        return string(out)
+    }
+
+    private func repeatList(_ ts: ThreadState, _ l: ListObj, _ n: Int) throws(Unwind) -> Val {
+        if n <= 0 || l.count == 0 { return list([]) }
+        let (total, o) = l.count.multipliedReportingOverflow(by: n)
+        if o || total > 1 << 28 { throw ts.error("MemoryError", "repeated list is too long") }
+        let r = ListObj(capacity: total)
+        for _ in 0..<n { for v in l.items { r.append(v) } }
+        return Val(heap.register(r))
+    }
+
+    func negate(_ ts: ThreadState, _ x: Val) throws(Unwind) -> Val {
+        switch x {
+        case .int(let i):
+            if i == Int.min { throw ts.error("OverflowError", "integer overflow in unary -") }
+            return .int(-i)
+        case .double(let d):
+            return .double(-d)
+        default:
+            throw ts.error("TypeError", "bad operand type for unary -: '\(x.typeName)'")
+        }
+    }
+
+    /// `a < b` (or `a <= b`): numbers with numbers, strings with strings.
+    func lessThan(_ ts: ThreadState, _ x: Val, _ y: Val, orEqual: Bool) throws(Unwind) -> Bool {
+        switch (x, y) {
+        case (.int(let i), .int(let j)): return orEqual ? i <= j : i < j
+        case (.double(let d), .double(let e)): return orEqual ? d <= e : d < e
+        case (.int(let i), .double(let e)): return compareIntDouble(i, e, orEqual: orEqual)
+        case (.double(let d), .int(let j)):
+            // d < j  <=>  not (j <= d), except when d is nan (every comparison is false).
+            if d.isNaN { return false }
+            return !compareIntDouble(j, d, orEqual: !orEqual)
+        default:
+            if let s = x.asString, let t = y.asString {
+                let c = s.compare(t)
+                return orEqual ? c <= 0 : c < 0
+            }
+            throw ts.error("TypeError", "'\(orEqual ? "<=" : "<")' not supported between instances of '\(x.typeName)' and '\(y.typeName)'")
+        }
+    }
+
+    /// `i < d` (or `<=`) exactly, even where `Double(i)` would round.
+    private func compareIntDouble(_ i: Int, _ d: Double, orEqual: Bool) -> Bool {
+        if d.isNaN { return false }
+        if d >= 9.3e18 { return true }
+        if d <= -9.3e18 { return false }
+        let f = d.rounded(.down)
+        let fi = Int(f)
+        if f == d { return orEqual ? i <= fi : i < fi }
+        return i <= fi
+    }
+
+    func compareImmediate(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ imm: Int) throws(Unwind) -> Bool {
+        let y = Val.int(imm)
+        switch op {
+        case .jumpIfNotLtInt: return try lessThan(ts, x, y, orEqual: false)
+        case .jumpIfNotLeInt: return try lessThan(ts, x, y, orEqual: true)
+        case .jumpIfNotGtInt: return try lessThan(ts, y, x, orEqual: false)
+        case .jumpIfNotGeInt: return try lessThan(ts, y, x, orEqual: true)
+        case .jumpIfNotEqInt: return valuesEqual(x, y)
+        default: return !valuesEqual(x, y)
+        }
+    }
+}
+
+/// Python's float divmod: the quotient floored, the remainder with the divisor's sign.
+func pythonDivmod(_ a: Double, _ b: Double) -> (Double, Double) {
+    var mod = fmod(a, b)
+    var div = (a - mod) / b
+    if mod != 0 {
+        if (b < 0) != (mod < 0) {
+            mod += b
+            div -= 1
+        }
+    } else {
+        mod = copysign(0, b)
+    }
+    var floorDiv: Double
+    if div != 0 {
+        floorDiv = div.rounded(.down)
+        if div - floorDiv > 0.5 { floorDiv += 1 }
+    } else {
+        floorDiv = copysign(0, a / b)
+    }
+    return (floorDiv, mod)
+}
+
+/// `==`: structural for numbers, strings, lists and maps; identity for the rest.
+func valuesEqual(_ x: Val, _ y: Val, depth: Int = 0) -> Bool {
+    switch (x, y) {
+    case (.int(let i), .int(let j)): return i == j
+    case (.double(let d), .double(let e)): return d == e
+    case (.int, .double), (.double, .int): return keysEqual(x, y)
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.nil, .nil): return true
+    case (.object(let a), .object(let b)):
+        if a.toOpaque() == b.toOpaque() { return true }
+        let oa = a.takeUnretainedValue(), ob = b.takeUnretainedValue()
+        guard oa.kind == ob.kind, depth < 1000 else { return false }
+        switch oa.kind {
+        case .string:
+            return unsafeDowncast(oa, to: StrObj.self).equals(unsafeDowncast(ob, to: StrObj.self))
+        case .list:
+            let l = unsafeDowncast(oa, to: ListObj.self), m = unsafeDowncast(ob, to: ListObj.self)
+            guard l.count == m.count else { return false }
+            for i in 0..<l.count where !valuesEqual(l[i], m[i], depth: depth + 1) { return false }
+            return true
+        case .map:
+            let l = unsafeDowncast(oa, to: MapObj.self), m = unsafeDowncast(ob, to: MapObj.self)
+            guard l.count == m.count else { return false }
+            for (key, v) in l.entries {
+                guard let h = keyHash(key), let w = m.get(key, hash: h), valuesEqual(v, w, depth: depth + 1) else {
+                    return false
+                }
+            }
+            return true
+        case .range:
+            let r = unsafeDowncast(oa, to: RangeObj.self), s = unsafeDowncast(ob, to: RangeObj.self)
+            return r.start == s.start && r.stop == s.stop && r.step == s.step
+        default:
+            return false
+        }
+    default:
+        return false
+    }
+}

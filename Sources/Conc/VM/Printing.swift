@@ -1,0 +1,120 @@
+// `str` and `repr`: how values print. Floats as Python's repr, strings raw at top level
+// and double-quoted inside containers, a container that contains itself as `[...]`.
+
+extension VM {
+    /// Appends `str(v)` to `out`.
+    func appendStr(_ ts: ThreadState, _ v: Val, to out: inout [UInt8]) throws(Unwind) {
+        if let s = v.asString {
+            out += s.bytes
+            return
+        }
+        var printer = Printer()
+        printer.write(v, quoted: false)
+        if printer.tooDeep { throw ts.error("RecursionError", "maximum recursion depth exceeded while getting the str of an object") }
+        out += printer.out
+    }
+
+    func str(_ ts: ThreadState, _ v: Val) throws(Unwind) -> [UInt8] {
+        var out: [UInt8] = []
+        try appendStr(ts, v, to: &out)
+        return out
+    }
+
+    /// The quoted form, as inside a container (used for KeyError messages).
+    func repr(_ v: Val) -> String {
+        var printer = Printer()
+        printer.write(v, quoted: true)
+        return String(decoding: printer.out, as: UTF8.self)
+    }
+}
+
+/// Writes values as text, tracking the containers being printed to spot cycles.
+struct Printer {
+    var out: [UInt8] = []
+    var inProgress: [ObjectIdentifier] = []
+    var tooDeep = false
+
+    mutating func write(_ s: String) { out += s.utf8 }
+
+    mutating func write(_ v: Val, quoted: Bool) {
+        switch v {
+        case .nil, .undefined: write("nil")
+        case .bool(let b): write(b ? "true" : "false")
+        case .int(let i): write(String(i))
+        case .double(let d): write(pythonFloatRepr(d))
+        case .object(let u): writeObject(u.takeUnretainedValue(), quoted: quoted)
+        }
+    }
+
+    private mutating func writeObject(_ o: Obj, quoted: Bool) {
+        switch o.kind {
+        case .string:
+            let s = unsafeDowncast(o, to: StrObj.self)
+            if quoted { writeQuoted(s.bytes) } else { out += s.bytes }
+        case .list, .map:
+            let id = ObjectIdentifier(o)
+            if inProgress.contains(id) {
+                write(o.kind == .list ? "[...]" : "{...}")
+                return
+            }
+            if inProgress.count >= 500 {
+                tooDeep = true
+                return
+            }
+            inProgress.append(id)
+            if o.kind == .list {
+                out.append(UInt8(ascii: "["))
+                for (i, x) in unsafeDowncast(o, to: ListObj.self).items.enumerated() {
+                    if i > 0 { write(", ") }
+                    write(x, quoted: true)
+                }
+                out.append(UInt8(ascii: "]"))
+            } else {
+                out.append(UInt8(ascii: "{"))
+                for (i, e) in unsafeDowncast(o, to: MapObj.self).entries.enumerated() {
+                    if i > 0 { write(", ") }
+                    write(e.key, quoted: true)
+                    write(": ")
+                    write(e.value, quoted: true)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+            inProgress.removeLast()
+        case .range:
+            let r = unsafeDowncast(o, to: RangeObj.self)
+            write(r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))")
+        case .closure:
+            write("<fn \(unsafeDowncast(o, to: Closure.self).proto.name)>")
+        case .native:
+            write("<fn \(unsafeDowncast(o, to: NativeObj.self).name)>")
+        case .boundMethod:
+            write("<fn \(unsafeDowncast(o, to: BoundMethod.self).member.name)>")
+        case .error:
+            let e = unsafeDowncast(o, to: ErrorObj.self)
+            write(e.message.isEmpty ? e.errorKind : "\(e.errorKind): \(e.message)")
+        case .handle:
+            write(unsafeDowncast(o, to: HandleObj.self).description)
+        case .proto, .upvalue:
+            write("<\(o.typeName)>")
+        }
+    }
+
+    /// A string in double quotes with `"`, `\` and control characters escaped.
+    private mutating func writeQuoted(_ bytes: [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): write("\\\"")
+            case UInt8(ascii: "\\"): write("\\\\")
+            case UInt8(ascii: "\n"): write("\\n")
+            case UInt8(ascii: "\t"): write("\\t")
+            case UInt8(ascii: "\r"): write("\\r")
+            case 0..<0x20, 0x7F:
+                let hex = String(b, radix: 16)
+                write("\\u{\(hex)}")
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,142 @@
+// Per-thread execution state: the value stack, the call frames and the open upvalues.
+//
+// The interpreter's shared state (globals, heap, built-ins) lives in `VM`; each OS thread
+// that runs Conc code has one `ThreadState`. The stack and frame buffers are allocated
+// once at their full size and never move, so open upvalues may point into them.
+
+/// One activation of a Conc function.
+struct Frame {
+    var closure: Unmanaged<Closure>
+    /// The index of the next instruction (saved while the frame is not the top one).
+    var pc: Int
+    /// The stack index of R[0].
+    var base: Int
+    /// True for the first frame of an `execute` call: returning from it returns to Swift.
+    var isEntry: Bool
+}
+
+/// How an execution ends abnormally.
+enum Unwind: Error {
+    /// A thrown Conc value (usually an error); scripts can catch it.
+    case thrown(Val)
+    /// `exit(code)`: not catchable, runs no `finally`.
+    case exit(Int32)
+    /// A limit the host set (instruction budget, heap limit) or an interrupt the script
+    /// must not swallow: not catchable.
+    case fatal(kind: String, message: String)
+}
+
+final class ThreadState {
+    unowned let vm: VM
+    let name: String
+    let stack: UnsafeMutablePointer<Val>
+    let stackCapacity: Int
+    let frames: UnsafeMutablePointer<Frame>
+    var frameCount = 0
+    let maxFrames: Int
+    /// Open upvalues, sorted by stack index.
+    var openUpvalues: [Unmanaged<Upvalue>] = []
+    /// How deeply native code has re-entered the dispatch loop.
+    var nativeDepth = 0
+    /// Instructions left before the host's budget is exhausted (when one is set).
+    var budgetLeft = Int.max
+
+    init(vm: VM, name: String, maxFrames: Int) {
+        self.vm = vm
+        self.name = name
+        self.maxFrames = maxFrames
+        // Sized so the frame limit, not the stack, is what runs out first for ordinary
+        // functions; the pages are touched only as deep as the program goes.
+        stackCapacity = max(1 << 16, maxFrames * 64)
+        stack = .allocate(capacity: stackCapacity)
+        frames = .allocate(capacity: maxFrames + 1)
+    }
+
+    deinit {
+        stack.deallocate()
+        frames.deallocate()
+    }
+
+    /// The first stack index above the top frame's registers.
+    var top: Int {
+        guard frameCount > 0 else { return 0 }
+        let f = frames[frameCount - 1]
+        return f.base + f.closure.takeUnretainedValue().proto.registerCount
+    }
+
+    /// Reports every value this thread holds to the collector.
+    func markRoots(_ marker: inout Marker) {
+        for i in 0..<frameCount {
+            let f = frames[i]
+            let c = f.closure.takeUnretainedValue()
+            marker.mark(c)
+            let end = f.base + c.proto.registerCount
+            for r in f.base..<end { marker.mark(stack[r]) }
+        }
+        for u in openUpvalues { marker.mark(u.takeUnretainedValue()) }
+    }
+
+    // MARK: Upvalues
+
+    /// The open upvalue for stack slot `index`, created if needed.
+    func captureUpvalue(_ index: Int) -> Unmanaged<Upvalue> {
+        var i = openUpvalues.count
+        while i > 0 {
+            let u = openUpvalues[i - 1].takeUnretainedValue()
+            if u.stackIndex == index { return openUpvalues[i - 1] }
+            if u.stackIndex < index { break }
+            i -= 1
+        }
+        let u = vm.heap.register(Upvalue(location: stack + index, stackIndex: index))
+        let m = Unmanaged.passUnretained(u)
+        openUpvalues.insert(m, at: i)
+        return m
+    }
+
+    /// Closes every open upvalue at stack index `level` or above.
+    @inline(__always)
+    func closeUpvalues(from level: Int) {
+        while let last = openUpvalues.last, last.takeUnretainedValue().stackIndex >= level {
+            last.takeUnretainedValue().close()
+            openUpvalues.removeLast()
+        }
+    }
+
+    // MARK: Errors
+
+    /// A new error value, ready to throw.
+    func error(_ kind: String, _ message: String) -> Unwind {
+        .thrown(Val(vm.heap.register(ErrorObj(kind: kind, message: message))))
+    }
+
+    /// The source position of the instruction a frame is executing.
+    func position(ofFrame i: Int, pc: Int) -> (file: String, pos: SourcePos, function: String) {
+        let proto = frames[i].closure.takeUnretainedValue().proto
+        let at = min(max(pc - 1, 0), proto.positions.count - 1)
+        let pos = at >= 0 ? proto.positions[at] : proto.pos
+        return (proto.file, pos, proto.name)
+    }
+
+    /// Where the last value that was not an error value was thrown, for diagnostics.
+    var lastThrow: (file: String, pos: SourcePos, trace: [String])?
+
+    /// Fills an error's trace and origin where it is first thrown.
+    func recordTrace(_ v: Val, topPC: Int) {
+        let e = v.asError
+        if let e, !e.trace.isEmpty { return }
+        var lines: [String] = []
+        var origin: (file: String, pos: SourcePos)?
+        for i in 0..<frameCount {
+            let pc = i == frameCount - 1 ? topPC : frames[i].pc
+            let p = position(ofFrame: i, pc: pc)
+            lines.append("\(p.file):\(p.pos.line) in \(p.function)")
+            if i == frameCount - 1 { origin = (p.file, p.pos) }
+        }
+        if let e {
+            e.trace = lines
+            e.origin = origin
+        } else if let origin {
+            lastThrow = (origin.file, origin.pos, lines)
+        }
+    }
+}

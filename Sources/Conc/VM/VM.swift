@@ -1,0 +1,120 @@
+// The state one interpreter shares between its threads: globals, the heap, built-ins,
+// options and the output buffer.
+
+import Synchronization
+
+/// Buffered output: `print` appends here; the buffer goes to the sink when it grows
+/// large, before anything reads input, before a fork and when a run ends.
+final class OutputBuffer {
+    private var bytes: [UInt8] = []
+    /// Where output goes; nil means the process's standard output.
+    var sink: (@Sendable (String) -> Void)?
+
+    func write(_ b: [UInt8]) {
+        bytes.append(contentsOf: b)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+
+    func write(_ s: String) { write(Array(s.utf8)) }
+
+    func flush() {
+        guard !bytes.isEmpty else { return }
+        let chunk = bytes
+        bytes.removeAll(keepingCapacity: true)
+        if let sink {
+            sink(String(decoding: chunk, as: UTF8.self))
+        } else {
+            writeAll(fd: 1, chunk)
+        }
+    }
+}
+
+final class VM {
+    let options: InterpreterOptions
+    /// Set from any thread (a signal thread, the host) to raise `Interrupt` in running code.
+    let interruptRequested = Atomic<Bool>(false)
+    let heap = Heap()
+    let output = OutputBuffer()
+    /// Global slots; allocated once at full size so the dispatch loop may keep a pointer.
+    let globals: UnsafeMutablePointer<Val>
+    static let maxGlobals = 1 << 20
+    private(set) var globalCount = 0
+    private(set) var globalNames: [String] = []
+    private var globalIndex: [String: Int] = [:]
+    /// Source text by file name, for the caret line of diagnostics.
+    var sources: [String: [UInt8]] = [:]
+    private(set) var mainThread: ThreadState!
+    /// The value of `args`.
+    var scriptArguments: [String]
+
+    init(options: InterpreterOptions) {
+        self.options = options
+        scriptArguments = options.scriptArguments
+        globals = .allocate(capacity: VM.maxGlobals)
+        mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
+        if let limit = options.heapLimit { heap.limit = limit }
+        installBuiltins()
+    }
+
+    deinit {
+        heap.releaseAll()
+        globals.deallocate()
+    }
+
+    /// The slot of global `name`, created (undefined) on first use.
+    func globalSlot(_ name: String) -> Int {
+        if let i = globalIndex[name] { return i }
+        let i = globalCount
+        precondition(i < VM.maxGlobals, "more than \(VM.maxGlobals) global names")
+        (globals + i).initialize(to: .undefined)
+        globalCount += 1
+        globalNames.append(name)
+        globalIndex[name] = i
+        return i
+    }
+
+    func global(_ name: String) -> Val? {
+        guard let i = globalIndex[name] else { return nil }
+        if case .undefined = globals[i] { return nil }
+        return globals[i]
+    }
+
+    func setGlobal(_ name: String, _ v: Val) {
+        globals[globalSlot(name)] = v
+    }
+
+    /// Defines a native function as a global.
+    func defineNative(_ name: String, _ minArgs: Int, _ maxArgs: Int, _ f: @escaping NativeFunction) {
+        let n = heap.register(NativeObj(name: name, minArgs: minArgs, maxArgs: maxArgs, function: f))
+        heap.makePermanent(n)
+        setGlobal(name, Val(n))
+    }
+
+    /// Runs the collector over every root.
+    func collect() {
+        heap.collect { marker in
+            for i in 0..<globalCount { marker.mark(globals[i]) }
+            mainThread.markRoots(&marker)
+        }
+    }
+
+    /// A new string value.
+    @inline(__always)
+    func string(_ bytes: [UInt8]) -> Val { Val(heap.register(StrObj(bytes: bytes))) }
+
+    func string(_ s: String) -> Val { string(Array(s.utf8)) }
+
+    func list(_ items: [Val]) -> Val { Val(heap.register(ListObj(items))) }
+}
+
+/// Writes all of `bytes` to a file descriptor, retrying short writes.
+func writeAll(fd: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+        var off = 0
+        while off < raw.count {
+            let n = systemWrite(fd, raw.baseAddress! + off, raw.count - off)
+            if n <= 0 { return }
+            off += n
+        }
+    }
+}

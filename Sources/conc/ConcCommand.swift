@@ -1,0 +1,117 @@
+// Command-line parsing for `conc` and what each mode does.
+
+import ArgumentParser
+import Conc
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ConcCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conc",
+        abstract: "Conc: a small concurrent scripting language with a GIL, threads and forked processes.",
+        discussion: """
+            With no FILE, runs the REPL on a terminal or reads a script from standard input.
+            Exit status: 0 ok, 1 uncaught error, 2 usage, 130 interrupted.
+            """,
+        version: concVersion
+    )
+
+    @Option(name: .short, help: "Run CODE instead of a file.")
+    var e: String?
+
+    @Flag(help: "Check the syntax of FILE and exit.")
+    var check = false
+
+    @Flag(help: "Print the bytecode of FILE and exit.")
+    var dis = false
+
+    @Option(help: "The GIL switch interval in seconds.")
+    var switchInterval: Double?
+
+    @Flag(help: "Print GIL statistics when the program ends.")
+    var gilStats = false
+
+    @Argument(help: "The script to run.")
+    var file: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (its `args`).")
+    var arguments: [String] = []
+
+    mutating func run() throws {
+        var options = InterpreterOptions()
+        options.allowProcesses = true
+        if let s = switchInterval { options.switchInterval = s }
+        var scriptArgs = arguments
+        if e == nil && file == nil && !arguments.isEmpty {
+            // `conc -- FILE ARGS`: the first passthrough argument is the file.
+            file = scriptArgs.removeFirst()
+        }
+        options.scriptArguments = scriptArgs
+
+        let source: [UInt8]
+        let name: String
+        if let code = e {
+            source = Array(code.utf8)
+            name = "<string>"
+            if let f = file { options.scriptArguments.insert(f, at: 0) }
+        } else if let path = file {
+            guard let bytes = readFileBytes(path) else {
+                printError("conc: cannot open '\(path)': \(String(cString: strerror(errno)))")
+                throw ExitCode(2)
+            }
+            source = bytes
+            name = path
+        } else {
+            source = readStandardInput()
+            name = "<stdin>"
+        }
+
+        let conc = Interpreter(options: options)
+        do {
+            if check {
+                try conc.check(source, file: name)
+            } else if dis {
+                print(try conc.disassemble(source, file: name), terminator: "")
+            } else {
+                try conc.run(bytes: source, file: name)
+            }
+        } catch {
+            if let code = error.exitCode { throw ExitCode(code) }
+            printError(error.description)
+            throw ExitCode(error.kind == "Interrupt" ? 130 : 1)
+        }
+    }
+}
+
+let concVersion = "0.1.0"
+
+func printError(_ s: String) {
+    var text = s
+    if !text.hasSuffix("\n") { text += "\n" }
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func readFileBytes(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    if fd < 0 { return nil }
+    defer { close(fd) }
+    return readAll(fd)
+}
+
+func readStandardInput() -> [UInt8] { readAll(0) ?? [] }
+
+private func readAll(_ fd: Int32) -> [UInt8]? {
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if n == 0 { return out }
+        out += buf[0..<n]
+    }
+}
