@@ -157,21 +157,40 @@ extension Compiler {
         if result != target { fb.emit(.move, target, result) }
     }
 
+    /// A binary operation. A left-leaning chain (`a + b + c + ...`, however long) is
+    /// compiled in a loop over its left spine, so its length never costs native stack.
     func binary(_ op: BinaryOp, _ l: Expr, _ r: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
-        // `x + 1` and `x - 1` use the add-immediate form.
-        if op == .add || op == .sub, case .intLiteral(let i) = r.kind {
+        var chain: [(op: BinaryOp, rhs: Expr, pos: SourcePos)] = [(op, r, pos)]
+        var leftmost = l
+        while case .binary(let op2, let l2, let r2) = leftmost.kind {
+            chain.append((op2, r2, leftmost.pos))
+            leftmost = l2
+        }
+        chain.reverse()
+        var current = try exprAnyRegister(leftmost)
+        let accumulator = chain.count > 1 ? try fb.allocate() : target
+        for (i, link) in chain.enumerated() {
+            let dest = i == chain.count - 1 ? target : accumulator
+            try binaryStep(link.op, current, link.rhs, into: dest, at: link.pos)
+            current = accumulator
+        }
+    }
+
+    /// `dest = left op rhs`, with the add-immediate form for `x + 1` and `x - 1`.
+    private func binaryStep(_ op: BinaryOp, _ left: Int, _ rhs: Expr, into dest: Int, at pos: SourcePos) throws(SyntaxError) {
+        let saved = fb.freeRegister
+        defer { fb.freeRegister = saved }
+        if op == .add || op == .sub, case .intLiteral(let i) = rhs.kind {
             let imm = op == .add ? i : (i == Int.min ? nil : -i)
             if let imm, Instruction.immediateRange.contains(imm) {
-                let rl = try exprAnyRegister(l)
                 fb.pos = pos
-                fb.emit(.addInt, target, rl, imm)
+                fb.emit(.addInt, dest, left, imm)
                 return
             }
         }
-        let rl = try exprAnyRegister(l)
-        let rr = try exprAnyRegister(r)
+        let rr = try exprAnyRegister(rhs)
         fb.pos = pos
-        fb.emit(Compiler.opcode(for: op), target, rl, rr)
+        fb.emit(Compiler.opcode(for: op), dest, left, rr)
     }
 
     static func opcode(for op: BinaryOp) -> Opcode {
@@ -330,12 +349,8 @@ extension Compiler {
                 fb.pos = target.pos
                 fb.emit(.setIndex, ro, ri, rv)
             }
-        case .member(let o, let name):
-            let rv = try exprAnyRegister(rhs)
-            let ro = try exprAnyRegister(o)
-            fb.pos = target.pos
-            fb.emit(.setMember, ro, try fb.member(name), rv)
         default:
+            // `a.b` only reads attributes of built-in values (LANGUAGE.md section 4).
             throw SyntaxError("invalid assignment target", at: target.pos)
         }
     }

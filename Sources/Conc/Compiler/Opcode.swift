@@ -126,8 +126,6 @@ enum Opcode: UInt8, CaseIterable {
     case invoke
     /// R[A] = R[B].member(C)
     case getMember
-    /// R[A].member(B) = R[C] (always an AttributeError: built-in values are read-only)
-    case setMember
     /// R[A] = R[B][R[C]]
     case getIndex
     /// R[A][R[B]] = R[C]

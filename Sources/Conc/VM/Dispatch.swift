@@ -253,9 +253,6 @@ extension VM {
                         ts.frames[fi].pc = pc
                         let member = proto.members[Int(truncatingIfNeeded: w >> 44)]
                         regs[a] = try getMember(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)], member)
-                    case .setMember:
-                        let member = proto.members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
-                        throw ts.error("AttributeError", "cannot set attribute '\(member.name)' of \(regs[a].typeName)")
                     case .getIndex:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let i = regs[Int(truncatingIfNeeded: w >> 44)]

@@ -206,8 +206,9 @@ extension VM {
     /// `i < d` (or `<=`) exactly, even where `Double(i)` would round.
     private func compareIntDouble(_ i: Int, _ d: Double, orEqual: Bool) -> Bool {
         if d.isNaN { return false }
-        if d >= 9.3e18 { return true }
-        if d <= -9.3e18 { return false }
+        // Past ±2^63 every int is below (above) d; inside, `Int(f)` cannot trap.
+        if d >= 9_223_372_036_854_775_808.0 { return true }
+        if d < -9_223_372_036_854_775_808.0 { return false }
         let f = d.rounded(.down)
         let fi = Int(f)
         if f == d { return orEqual ? i <= fi : i < fi }
