@@ -49,8 +49,7 @@ extension VM {
         }
         for (i, a) in args.enumerated() { ts.stack[base + i] = a }
         if case .object(let u) = f, u.takeUnretainedValue().kind == .closure {
-            let c = unsafeDowncast(u.takeUnretainedValue(), to: Closure.self)
-            try pushFrame(ts, c, base: base, argc: args.count, isEntry: true)
+            try pushFrame(ts, Unmanaged<Closure>.fromOpaque(u.toOpaque()), base: base, argc: args.count, isEntry: true)
             ts.nativeDepth += 1
             defer { ts.nativeDepth -= 1 }
             return try execute(ts)

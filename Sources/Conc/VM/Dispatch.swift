@@ -20,10 +20,12 @@ extension VM {
         let stack = ts.stack
         let globals = self.globals
         var fi = ts.frameCount - 1
-        var closure = ts.frames[fi].closure.takeUnretainedValue()
-        var proto = closure.proto
-        var code = UnsafePointer(proto.code)
-        var k = UnsafePointer(proto.constants)
+        // Unmanaged: the frame keeps them alive, and a retain and release on every call
+        // and return would cost more than the rest of the call.
+        var closure = ts.frames[fi].closure
+        var proto = closure._withUnsafeGuaranteedRef { $0.protoRef }
+        var code = proto._withUnsafeGuaranteedRef { UnsafePointer($0.code) }
+        var k = proto._withUnsafeGuaranteedRef { UnsafePointer($0.constants) }
         var base = ts.frames[fi].base
         var regs = stack + base
         var pc = ts.frames[fi].pc
@@ -32,10 +34,10 @@ extension VM {
         /// Reloads the locals after the top frame changed.
         @inline(__always) func load() {
             fi = ts.frameCount - 1
-            closure = ts.frames[fi].closure.takeUnretainedValue()
-            proto = closure.proto
-            code = UnsafePointer(proto.code)
-            k = UnsafePointer(proto.constants)
+            closure = ts.frames[fi].closure
+            proto = closure._withUnsafeGuaranteedRef { $0.protoRef }
+            code = proto._withUnsafeGuaranteedRef { UnsafePointer($0.code) }
+            k = proto._withUnsafeGuaranteedRef { UnsafePointer($0.constants) }
             base = ts.frames[fi].base
             regs = stack + base
             pc = ts.frames[fi].pc
@@ -77,16 +79,17 @@ extension VM {
                     case .defineGlobal:
                         globals[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] = regs[a]
                     case .getUpvalue:
-                        regs[a] = closure.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
-                            .takeUnretainedValue().location.pointee
+                        let u = closure._withUnsafeGuaranteedRef { $0.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] }
+                        regs[a] = u._withUnsafeGuaranteedRef { $0.location.pointee }
                     case .setUpvalue:
-                        closure.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
-                            .takeUnretainedValue().location.pointee = regs[a]
+                        let u = closure._withUnsafeGuaranteedRef { $0.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] }
+                        let v = regs[a]
+                        u._withUnsafeGuaranteedRef { $0.location.pointee = v }
                     case .close:
                         ts.closeUpvalues(from: base + a)
                     case .closure:
-                        regs[a] = makeClosure(ts, proto.children[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
-                                              enclosing: closure, base: base)
+                        regs[a] = makeClosure(ts, proto.takeUnretainedValue().children[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                              enclosing: closure.takeUnretainedValue(), base: base)
                     case .newList, .listAppend:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
                         let list: ListObj
@@ -235,10 +238,9 @@ extension VM {
                     case .call:
                         let argc = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
                         let callee = regs[a]
-                        if case .object(let u) = callee, u.takeUnretainedValue().kind == .closure {
-                            let target = unsafeDowncast(u.takeUnretainedValue(), to: Closure.self)
+                        if case .object(let u) = callee, u._withUnsafeGuaranteedRef({ $0.kind }) == .closure {
                             ts.frames[fi].pc = pc
-                            try pushFrame(ts, target, base: base + a + 1, argc: argc)
+                            try pushFrame(ts, Unmanaged<Closure>.fromOpaque(u.toOpaque()), base: base + a + 1, argc: argc)
                             load()
                         } else {
                             ts.frames[fi].pc = pc
@@ -246,12 +248,12 @@ extension VM {
                         }
                     case .invoke:
                         ts.frames[fi].pc = pc
-                        let member = proto.members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let member = proto.takeUnretainedValue().members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         regs[a] = try invoke(ts, regs[a], member,
                                              Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44)))
                     case .getMember:
                         ts.frames[fi].pc = pc
-                        let member = proto.members[Int(truncatingIfNeeded: w >> 44)]
+                        let member = proto.takeUnretainedValue().members[Int(truncatingIfNeeded: w >> 44)]
                         regs[a] = try getMember(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)], member)
                     case .getIndex:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
@@ -303,9 +305,7 @@ extension VM {
                         regs[a] = string(bytes)
                     case .return, .returnNil:
                         let result = UInt8(truncatingIfNeeded: w) == Opcode.return.rawValue ? regs[a] : .nil
-                        if let last = ts.openUpvalues.last, last.takeUnretainedValue().stackIndex >= base {
-                            ts.closeUpvalues(from: base)
-                        }
+                        if ts.highestOpenUpvalue >= base { ts.closeUpvalues(from: base) }
                         let wasEntry = ts.frames[fi].isEntry
                         ts.frameCount -= 1
                         if wasEntry { return result }
@@ -362,24 +362,24 @@ extension VM {
 
     /// Pushes a frame for `closure` whose arguments are already at `base`.
     @inline(__always)
-    func pushFrame(_ ts: ThreadState, _ closure: Closure, base: Int, argc: Int, isEntry: Bool = false) throws(Unwind) {
-        let proto = closure.proto
-        if argc != proto.paramCount {
-            throw ts.error("TypeError", "\(proto.name)() takes \(proto.paramCount) argument\(proto.paramCount == 1 ? "" : "s") but \(argc) \(argc == 1 ? "was" : "were") given")
+    func pushFrame(_ ts: ThreadState, _ closure: Unmanaged<Closure>, base: Int, argc: Int, isEntry: Bool = false) throws(Unwind) {
+        let (paramCount, n) = closure._withUnsafeGuaranteedRef { ($0.paramCount, $0.registerCount) }
+        if argc != paramCount {
+            let name = closure.takeUnretainedValue().proto.name
+            throw ts.error("TypeError", "\(name)() takes \(paramCount) argument\(paramCount == 1 ? "" : "s") but \(argc) \(argc == 1 ? "was" : "were") given")
         }
-        if ts.frameCount >= ts.maxFrames || base + proto.registerCount > ts.stackCapacity {
+        if ts.frameCount >= ts.maxFrames || base + n > ts.stackCapacity {
             throw ts.error("RecursionError", "maximum recursion depth exceeded")
         }
         // Clear the registers above the arguments, so the collector never sees a stale
         // value left by an earlier frame.
         let regs = ts.stack + base
         var r = argc
-        let n = proto.registerCount
         while r < n {
             regs[r] = .nil
             r &+= 1
         }
-        ts.frames[ts.frameCount] = Frame(closure: Unmanaged.passUnretained(closure), pc: 0, base: base, isEntry: isEntry)
+        ts.frames[ts.frameCount] = Frame(closure: closure, pc: 0, base: base, isEntry: isEntry)
         ts.frameCount += 1
     }
 

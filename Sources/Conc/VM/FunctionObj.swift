@@ -109,22 +109,37 @@ final class Upvalue: Obj {
 }
 
 /// A Conc function value: compiled code plus its captured variables.
+///
+/// The dispatch loop reaches everything here through `Unmanaged` references and raw
+/// buffers, so entering and leaving a function costs no reference counting.
 final class Closure: Obj {
-    unowned(unsafe) let proto: Proto
-    let upvalues: [Unmanaged<Upvalue>]
+    let protoRef: Unmanaged<Proto>
+    /// Copied from the proto, for the call path.
+    let paramCount: Int
+    let registerCount: Int
+    let upvalueCount: Int
+    let upvalues: UnsafeMutablePointer<Unmanaged<Upvalue>>
 
     init(proto: Proto, upvalues: [Unmanaged<Upvalue>]) {
-        self.proto = proto
-        self.upvalues = upvalues
+        protoRef = Unmanaged.passUnretained(proto)
+        paramCount = proto.paramCount
+        registerCount = proto.registerCount
+        upvalueCount = upvalues.count
+        self.upvalues = .allocate(capacity: max(upvalues.count, 1))
+        self.upvalues.initialize(from: upvalues, count: upvalues.count)
         super.init(kind: .closure)
     }
 
+    deinit { upvalues.deallocate() }
+
+    var proto: Proto { protoRef.takeUnretainedValue() }
+
     override var typeName: String { "function" }
-    override var byteSize: Int { 64 + upvalues.count * 8 }
+    override var byteSize: Int { 64 + upvalueCount * 8 }
 
     override func trace(_ marker: inout Marker) {
         marker.mark(proto)
-        for u in upvalues { marker.mark(u.takeUnretainedValue()) }
+        for i in 0..<upvalueCount { marker.mark(upvalues[i].takeUnretainedValue()) }
     }
 }
 

@@ -32,14 +32,17 @@ final class ThreadState {
     let stack: UnsafeMutablePointer<Val>
     let stackCapacity: Int
     let frames: UnsafeMutablePointer<Frame>
-    var frameCount = 0
+    @exclusivity(unchecked) var frameCount = 0
     let maxFrames: Int
     /// Open upvalues, sorted by stack index.
-    var openUpvalues: [Unmanaged<Upvalue>] = []
+    @exclusivity(unchecked) var openUpvalues: [Unmanaged<Upvalue>] = []
+    /// The stack index of the highest open upvalue (-1: none), so a return can skip
+    /// closing when nothing is open.
+    @exclusivity(unchecked) var highestOpenUpvalue = -1
     /// How deeply native code has re-entered the dispatch loop.
     var nativeDepth = 0
     /// Instructions left before the host's budget is exhausted (when one is set).
-    var budgetLeft = Int.max
+    @exclusivity(unchecked) var budgetLeft = Int.max
 
     init(vm: VM, name: String, maxFrames: Int) {
         self.vm = vm
@@ -61,7 +64,7 @@ final class ThreadState {
     var top: Int {
         guard frameCount > 0 else { return 0 }
         let f = frames[frameCount - 1]
-        return f.base + f.closure.takeUnretainedValue().proto.registerCount
+        return f.base + f.closure.takeUnretainedValue().registerCount
     }
 
     /// Reports every value this thread holds to the collector.
@@ -70,7 +73,7 @@ final class ThreadState {
             let f = frames[i]
             let c = f.closure.takeUnretainedValue()
             marker.mark(c)
-            let end = f.base + c.proto.registerCount
+            let end = f.base + c.registerCount
             for r in f.base..<end { marker.mark(stack[r]) }
         }
         for u in openUpvalues { marker.mark(u.takeUnretainedValue()) }
@@ -90,16 +93,19 @@ final class ThreadState {
         let u = vm.heap.register(Upvalue(location: stack + index, stackIndex: index))
         let m = Unmanaged.passUnretained(u)
         openUpvalues.insert(m, at: i)
+        highestOpenUpvalue = max(highestOpenUpvalue, index)
         return m
     }
 
     /// Closes every open upvalue at stack index `level` or above.
     @inline(__always)
     func closeUpvalues(from level: Int) {
+        guard highestOpenUpvalue >= level else { return }
         while let last = openUpvalues.last, last.takeUnretainedValue().stackIndex >= level {
             last.takeUnretainedValue().close()
             openUpvalues.removeLast()
         }
+        highestOpenUpvalue = openUpvalues.last?.takeUnretainedValue().stackIndex ?? -1
     }
 
     // MARK: Errors
