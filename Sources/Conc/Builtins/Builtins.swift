@@ -112,7 +112,7 @@ extension VM {
             var i = 0
             while i < s.bytes.count {
                 let n = s.scalarLength(at: i)
-                out.append(string(Array(s.bytes[i..<i + n])))
+                out.append(string(s.bytes[i..<i + n]))
                 i += n
             }
             return out

@@ -140,10 +140,10 @@ extension VM {
             var parts: [Val] = []
             var start = 0
             while let i = s.find(sep.bytes, from: start) {
-                parts.append(string(Array(s.bytes[start..<i])))
+                parts.append(string(s.bytes[start..<i]))
                 start = i + sep.bytes.count
             }
-            parts.append(string(Array(s.bytes[start...])))
+            parts.append(string(s.bytes[start...]))
             return list(parts)
         case .join:
             try argCount(ts, m, args, 1...1)
@@ -183,7 +183,7 @@ extension VM {
             let old = try stringArg(ts, m, args[0]), new = try stringArg(ts, m, args[1])
             if old.bytes.isEmpty {
                 // Python inserts the replacement between every scalar and at both ends.
-                var out = new.bytes
+                var out = Array(new.bytes)
                 var i = 0
                 while i < s.bytes.count {
                     let n = s.scalarLength(at: i)
@@ -214,7 +214,7 @@ extension VM {
         case .ends_with:
             try argCount(ts, m, args, 1...1)
             let p = try stringArg(ts, m, args[0])
-            return .bool(p.bytes.count <= s.bytes.count && Array(s.bytes.suffix(p.bytes.count)) == p.bytes)
+            return .bool(s.bytes.reversed().starts(with: p.bytes.reversed()))
         default:
             throw noMethod(ts, "string", m)
         }
@@ -222,7 +222,7 @@ extension VM {
 }
 
 /// Splits on runs of whitespace, dropping empty pieces, as Python's `str.split()`.
-func splitWhitespace(_ bytes: [UInt8]) -> [[UInt8]] {
+func splitWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
     let s = String(decoding: bytes, as: UTF8.self)
     var parts: [[UInt8]] = []
     var current: [UInt8] = []

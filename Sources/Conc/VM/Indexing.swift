@@ -182,7 +182,7 @@ extension VM {
             let s = unsafeDowncast(o, to: StrObj.self)
             guard cursor < s.bytes.count else { return false }
             let n = s.scalarLength(at: cursor)
-            r[4] = string(Array(s.bytes[cursor..<cursor + n]))
+            r[4] = string(s.bytes[cursor..<cursor + n])
             r[1] = .int(cursor + n)
             return true
         default:

@@ -21,7 +21,7 @@ extension VM {
             break
         }
         if let s = x.asString {
-            if op == .add, let t = y.asString { return string(s.bytes + t.bytes) }
+            if op == .add, let t = y.asString { return Val(heap.register(StrObj(concatenating: s, t))) }
             if op == .mul, case .int(let n) = y { return try repeatString(ts, s, n) }
         }
         if let l = x.asList {

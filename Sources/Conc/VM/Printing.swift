@@ -100,7 +100,7 @@ struct Printer {
     }
 
     /// A string in double quotes with `"`, `\` and control characters escaped.
-    private mutating func writeQuoted(_ bytes: [UInt8]) {
+    private mutating func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
         out.append(UInt8(ascii: "\""))
         for b in bytes {
             switch b {

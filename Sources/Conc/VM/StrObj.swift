@@ -4,8 +4,15 @@
 // compares bytes and counts scalars (LANGUAGE.md section 2), so it keeps its own form.
 // The bytes are always valid UTF-8: every constructor takes text that is.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 final class StrObj: Obj {
-    let bytes: [UInt8]
+    /// The UTF-8 bytes, in a buffer this object owns (one allocation, no reference count
+    /// to touch when the bytes are read).
+    private let storage: UnsafeMutablePointer<UInt8>
+    let byteCount: Int
     /// The number of Unicode scalars.
     let count: Int
     private var cachedHash = 0
@@ -13,17 +20,24 @@ final class StrObj: Obj {
     /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII string.
     private var checkpoints: [Int]?
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    /// A string of the given bytes, which must be valid UTF-8.
+    init<C: Collection>(bytes: C) where C.Element == UInt8 {
+        byteCount = bytes.count
+        storage = .allocate(capacity: max(byteCount, 1))
+        _ = UnsafeMutableBufferPointer(start: storage, count: byteCount).initialize(from: bytes)
         var n = 0
-        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
-        self.count = n
+        for i in 0..<byteCount where storage[i] & 0xC0 != 0x80 { n += 1 }
+        count = n
         super.init(kind: .string)
     }
 
-    init(ascii bytes: [UInt8], count: Int) {
-        self.bytes = bytes
-        self.count = count
+    /// The concatenation of two strings.
+    init(concatenating a: StrObj, _ b: StrObj) {
+        byteCount = a.byteCount + b.byteCount
+        storage = .allocate(capacity: max(byteCount, 1))
+        storage.initialize(from: a.storage, count: a.byteCount)
+        (storage + a.byteCount).initialize(from: b.storage, count: b.byteCount)
+        count = a.count + b.count
         super.init(kind: .string)
     }
 
@@ -31,11 +45,16 @@ final class StrObj: Obj {
         self.init(bytes: Array(s.utf8))
     }
 
-    override var typeName: String { "string" }
-    override var isTruthy: Bool { !bytes.isEmpty }
-    override var byteSize: Int { 64 + bytes.count }
+    deinit { storage.deallocate() }
 
-    var isASCII: Bool { count == bytes.count }
+    /// The bytes; valid while this object is alive (between two safe points at least).
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: byteCount) }
+
+    override var typeName: String { "string" }
+    override var isTruthy: Bool { byteCount != 0 }
+    override var byteSize: Int { 64 + byteCount }
+
+    var isASCII: Bool { count == byteCount }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -43,8 +62,8 @@ final class StrObj: Obj {
     var hash: Int {
         if hashed { return cachedHash }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        for i in 0..<byteCount {
+            h = (h ^ UInt64(storage[i])) &* 0x100_0000_01b3
         }
         cachedHash = Int(bitPattern: UInt(h))
         hashed = true
@@ -53,7 +72,7 @@ final class StrObj: Obj {
 
     @inline(__always)
     func equals(_ other: StrObj) -> Bool {
-        self === other || (count == other.count && bytes == other.bytes)
+        self === other || (byteCount == other.byteCount && memcmp(storage, other.storage, byteCount) == 0)
     }
 
     /// The byte offset of scalar `i` (0 <= i <= count).
@@ -91,23 +110,21 @@ final class StrObj: Obj {
     }
 
     /// The scalars from `from` to `to` (scalar indices, clamped by the caller).
-    func substring(from: Int, to: Int) -> [UInt8] {
-        if from >= to { return [] }
+    func substring(from: Int, to: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+        if from >= to { return bytes[0..<0] }
         let a = byteOffset(ofScalar: from), b = byteOffset(ofScalar: to)
-        return Array(bytes[a..<b])
+        return bytes[a..<b]
     }
 
     /// Lexicographic comparison by bytes, which for UTF-8 is the order of scalars.
     func compare(_ other: StrObj) -> Int {
-        let n = min(bytes.count, other.bytes.count)
-        for i in 0..<n where bytes[i] != other.bytes[i] {
-            return bytes[i] < other.bytes[i] ? -1 : 1
-        }
-        return bytes.count == other.bytes.count ? 0 : (bytes.count < other.bytes.count ? -1 : 1)
+        let c = memcmp(storage, other.storage, min(byteCount, other.byteCount))
+        if c != 0 { return c < 0 ? -1 : 1 }
+        return byteCount == other.byteCount ? 0 : (byteCount < other.byteCount ? -1 : 1)
     }
 
     /// Whether `needle` occurs in the bytes at or after `start`; the byte offset if so.
-    func find(_ needle: [UInt8], from start: Int = 0) -> Int? {
+    func find(_ needle: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
         let n = needle.count, h = bytes.count
         if n == 0 { return start <= h ? start : nil }
         if n > h { return nil }

@@ -46,6 +46,9 @@ final class VM {
     private(set) var mainThread: ThreadState!
     /// The value of `args`.
     var scriptArguments: [String]
+    /// The 128 one-character ASCII strings, made once: iterating or indexing a string
+    /// allocates nothing for them.
+    private(set) var asciiStrings: [StrObj] = []
 
     init(options: InterpreterOptions) {
         self.options = options
@@ -53,6 +56,11 @@ final class VM {
         globals = .allocate(capacity: VM.maxGlobals)
         mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
         if let limit = options.heapLimit { heap.limit = limit }
+        asciiStrings = (0..<128).map { b in
+            let s = heap.register(StrObj(bytes: [UInt8(b)]))
+            heap.makePermanent(s)
+            return s
+        }
         installBuiltins()
     }
 
@@ -98,9 +106,12 @@ final class VM {
         }
     }
 
-    /// A new string value.
+    /// A new string value from UTF-8 bytes; one-scalar ASCII strings are shared.
     @inline(__always)
-    func string(_ bytes: [UInt8]) -> Val { Val(heap.register(StrObj(bytes: bytes))) }
+    func string<C: Collection>(_ bytes: C) -> Val where C.Element == UInt8 {
+        if bytes.count == 1, let b = bytes.first, b < 0x80 { return Val(asciiStrings[Int(b)]) }
+        return Val(heap.register(StrObj(bytes: bytes)))
+    }
 
     func string(_ s: String) -> Val { string(Array(s.utf8)) }
 
