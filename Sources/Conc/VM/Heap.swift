@@ -42,15 +42,15 @@ struct Marker {
 }
 
 final class Heap {
-    private var objects: [Obj] = []
+    @exclusivity(unchecked) private var objects: [Obj] = []
     /// Bytes allocated since the last collection (an estimate).
-    private(set) var debt = 0
+    @exclusivity(unchecked) private(set) var debt = 0
     /// Collect when `debt` passes this.
     private var threshold = 4 << 20
     /// Bytes that survived the last collection.
     private(set) var liveBytes = 0
     /// Set when a collection is due; the dispatch loop checks it at its safe point.
-    var collectionDue = false
+    @exclusivity(unchecked) var collectionDue = false
     /// Objects that stay alive whatever happens (built-ins, loaded code).
     private var permanent: [Obj] = []
     /// Objects kept alive by Swift code that runs script code (see rule 4).

@@ -87,13 +87,20 @@ extension VM {
         }
         let start = adjust(try bound(lo), st < 0 ? count - 1 : 0)
         let stop = adjust(try bound(hi), st < 0 ? -1 : count)
+        if st == 1 {
+            if let l = x.asList {
+                let r = ListObj(capacity: max(stop - start, 0))
+                var i = start
+                while i < stop { r.append(l[i]); i += 1 }
+                return Val(heap.register(r))
+            }
+            return string(x.asString!.substring(from: start, to: max(start, stop)))
+        }
         var indices: [Int] = []
-        if st > 0 {
-            var i = start
-            while i < stop { indices.append(i); i += st }
-        } else {
-            var i = start
-            while i > stop { indices.append(i); i += st }
+        var i = start
+        while st > 0 ? i < stop : i > stop {
+            indices.append(i)
+            i += st
         }
         if let l = x.asList {
             let r = ListObj(capacity: indices.count)
@@ -101,7 +108,6 @@ extension VM {
             return Val(heap.register(r))
         }
         let s = x.asString!
-        if st == 1 { return string(s.substring(from: start, to: max(start, stop))) }
         var out: [UInt8] = []
         for i in indices { out += s.substring(from: i, to: i + 1) }
         return string(out)
@@ -170,23 +176,24 @@ extension VM {
     /// Stores the next item in r[4]; false when the iteration is over.
     func iterNext(_ ts: ThreadState, _ r: UnsafeMutablePointer<Val>) throws(Unwind) -> Bool {
         guard case .object(let u) = r[0], case .int(let cursor) = r[1] else { return false }
-        let o = u.takeUnretainedValue()
-        switch o.kind {
+        switch u._withUnsafeGuaranteedRef({ $0.kind }) {
         case .list:
-            let l = unsafeDowncast(o, to: ListObj.self)
-            guard cursor < l.count else { return false }
-            r[4] = l[cursor]
-            r[1] = .int(cursor + 1)
-            return true
+            return Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { l in
+                guard cursor < l.count else { return false }
+                r[4] = l[cursor]
+                r[1] = .int(cursor + 1)
+                return true
+            }
         case .string:
-            let s = unsafeDowncast(o, to: StrObj.self)
-            guard cursor < s.bytes.count else { return false }
-            let n = s.scalarLength(at: cursor)
-            r[4] = string(s.bytes[cursor..<cursor + n])
-            r[1] = .int(cursor + n)
-            return true
+            return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { s in
+                guard cursor < s.byteCount else { return false }
+                let n = s.scalarLength(at: cursor)
+                r[4] = string(s.bytes[cursor..<cursor + n])
+                r[1] = .int(cursor + n)
+                return true
+            }
         default:
-            return try handleIterNext(ts, o, r)
+            return try handleIterNext(ts, u.takeUnretainedValue(), r)
         }
     }
 }

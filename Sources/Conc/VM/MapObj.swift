@@ -18,9 +18,8 @@ func keyHash(_ v: Val) -> Int? {
     case .bool(let b): return b ? 0x5bd1_e995 : 0x1b87_3593
     case .nil: return 0x2127_599b
     case .object(let u):
-        let o = u.takeUnretainedValue()
-        if o.kind == .string { return unsafeDowncast(o, to: StrObj.self).hash }
-        return nil
+        guard u._withUnsafeGuaranteedRef({ $0.kind }) == .string else { return nil }
+        return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.hash }
     case .undefined: return nil
     }
 }
@@ -40,9 +39,9 @@ func keysEqual(_ a: Val, _ b: Val) -> Bool {
     case (.int(let x), .int(let y)): return x == y
     case (.object(let x), .object(let y)):
         if x.toOpaque() == y.toOpaque() { return true }
-        let ox = x.takeUnretainedValue(), oy = y.takeUnretainedValue()
-        guard ox.kind == .string, oy.kind == .string else { return false }
-        return unsafeDowncast(ox, to: StrObj.self).equals(unsafeDowncast(oy, to: StrObj.self))
+        guard x._withUnsafeGuaranteedRef({ $0.kind }) == .string,
+              y._withUnsafeGuaranteedRef({ $0.kind }) == .string else { return false }
+        return stringsEqual(x, y)
     case (.double(let x), .double(let y)): return x == y
     case (.int(let x), .double(let y)): return Double(x) == y && Int(exactly: y) == x
     case (.double(let x), .int(let y)): return Double(y) == x && Int(exactly: x) == y

@@ -260,11 +260,11 @@ func valuesEqual(_ x: Val, _ y: Val, depth: Int = 0) -> Bool {
     case (.nil, .nil): return true
     case (.object(let a), .object(let b)):
         if a.toOpaque() == b.toOpaque() { return true }
+        let kind = a._withUnsafeGuaranteedRef { $0.kind }
+        guard kind == b._withUnsafeGuaranteedRef({ $0.kind }), depth < 1000 else { return false }
+        if kind == .string { return stringsEqual(a, b) }
         let oa = a.takeUnretainedValue(), ob = b.takeUnretainedValue()
-        guard oa.kind == ob.kind, depth < 1000 else { return false }
-        switch oa.kind {
-        case .string:
-            return unsafeDowncast(oa, to: StrObj.self).equals(unsafeDowncast(ob, to: StrObj.self))
+        switch kind {
         case .list:
             let l = unsafeDowncast(oa, to: ListObj.self), m = unsafeDowncast(ob, to: ListObj.self)
             guard l.count == m.count else { return false }
@@ -287,5 +287,13 @@ func valuesEqual(_ x: Val, _ y: Val, depth: Int = 0) -> Bool {
         }
     default:
         return false
+    }
+}
+
+/// Byte equality of two string objects, without touching their reference counts.
+@inline(__always)
+func stringsEqual(_ a: Unmanaged<Obj>, _ b: Unmanaged<Obj>) -> Bool {
+    Unmanaged<StrObj>.fromOpaque(a.toOpaque())._withUnsafeGuaranteedRef { x in
+        Unmanaged<StrObj>.fromOpaque(b.toOpaque())._withUnsafeGuaranteedRef { y in x.equals(y) }
     }
 }

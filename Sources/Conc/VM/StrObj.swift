@@ -15,8 +15,8 @@ final class StrObj: Obj {
     let byteCount: Int
     /// The number of Unicode scalars.
     let count: Int
-    private var cachedHash = 0
-    private var hashed = false
+    @exclusivity(unchecked) private var cachedHash = 0
+    @exclusivity(unchecked) private var hashed = false
     /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII string.
     private var checkpoints: [Int]?
 
