@@ -28,6 +28,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ConcTests", dependencies: ["Conc"]),
+        .testTarget(name: "ConcTests", dependencies: ["Conc"], exclude: ["Golden"]),
     ]
 )
