@@ -17,7 +17,6 @@ let package = Package(
         // GNU readline, used only by the REPL in the executable.
         .systemLibrary(
             name: "CReadline",
-            pkgConfig: "readline",
             providers: [.apt(["libreadline-dev"])]
         ),
         .executableTarget(

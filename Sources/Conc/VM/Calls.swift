@@ -24,12 +24,15 @@ extension VM {
     /// Calls a native function or a bound method with arguments already in registers.
     func callNonClosure(_ ts: ThreadState, _ callee: Val, args: Args) throws(Unwind) -> Val {
         if case .object(let u) = callee {
-            let o = u.takeUnretainedValue()
-            if o.kind == .native {
-                let n = unsafeDowncast(o, to: NativeObj.self)
-                try checkArity(ts, n, args.count)
-                return try n.function(ts, args)
+            if u._withUnsafeGuaranteedRef({ $0.kind }) == .native {
+                let n = Unmanaged<NativeObj>.fromOpaque(u.toOpaque())
+                let (lo, hi, function) = n._withUnsafeGuaranteedRef { ($0.minArgs, $0.maxArgs, $0.function) }
+                if args.count < lo || (hi >= 0 && args.count > hi) {
+                    try checkArity(ts, n.takeUnretainedValue(), args.count)
+                }
+                return try function(ts, args)
             }
+            let o = u.takeUnretainedValue()
             if o.kind == .boundMethod {
                 let m = unsafeDowncast(o, to: BoundMethod.self)
                 return try invoke(ts, m.receiver, m.member, args)

@@ -258,11 +258,12 @@ extension VM {
                     case .getIndex:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let i = regs[Int(truncatingIfNeeded: w >> 44)]
-                        if case .object(let u) = x, u.takeUnretainedValue().kind == .list, case .int(var j) = i {
-                            let list = unsafeDowncast(u.takeUnretainedValue(), to: ListObj.self)
-                            if j < 0 { j &+= list.count }
-                            if j >= 0 && j < list.count {
-                                regs[a] = list.buf[j]
+                        if case .object(let u) = x, case .int(let j) = i, u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                            let l = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+                            let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
+                            let k = j < 0 ? j &+ count : j
+                            if k >= 0 && k < count {
+                                regs[a] = buf[k]
                                 continue
                             }
                         }
@@ -270,11 +271,12 @@ extension VM {
                     case .setIndex:
                         let x = regs[a]
                         let i = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
-                        if case .object(let u) = x, u.takeUnretainedValue().kind == .list, case .int(var j) = i {
-                            let list = unsafeDowncast(u.takeUnretainedValue(), to: ListObj.self)
-                            if j < 0 { j &+= list.count }
-                            if j >= 0 && j < list.count {
-                                list.buf[j] = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .object(let u) = x, case .int(let j) = i, u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                            let l = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+                            let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
+                            let k = j < 0 ? j &+ count : j
+                            if k >= 0 && k < count {
+                                buf[k] = regs[Int(truncatingIfNeeded: w >> 44)]
                                 continue
                             }
                         }

@@ -27,7 +27,8 @@ enum Unwind: Error {
 }
 
 final class ThreadState {
-    unowned let vm: VM
+    /// The interpreter outlives every one of its threads.
+    unowned(unsafe) let vm: VM
     let name: String
     let stack: UnsafeMutablePointer<Val>
     let stackCapacity: Int
