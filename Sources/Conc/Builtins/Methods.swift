@@ -44,7 +44,7 @@ extension VM {
         switch m.id {
         case .push:
             try argCount(ts, m, args, 1...1)
-            l.append(args[0])
+            l.append(args[0], heap: heap)
             return .nil
         case .pop:
             try argCount(ts, m, args, 0...1)
@@ -57,6 +57,7 @@ extension VM {
                 throw ts.error("TypeError", "list indices must be integers, not \(args[0].typeName)")
             }
             if i < 0 { i = max(0, i &+ l.count) }
+            heap.noteAllocation(l.reserve(1))
             l.insert(args[1], at: min(i, l.count))
             return .nil
         case .remove, .index:

@@ -77,6 +77,7 @@ extension VM {
                 break
             }
         }
+        if member.id == .enter || member.id == .exit { throw noMethod(ts, receiver.typeName, member) }
         // An attribute holding a function (none of the built-in values have one yet) or
         // a missing method.
         let f = try getMember(ts, receiver, member)

@@ -247,13 +247,22 @@ extension VM {
                             regs[a] = try callNonClosure(ts, callee, args: Args(base: regs + a + 1, count: argc))
                         }
                     case .invoke:
+                        let member = proto._withUnsafeGuaranteedRef { $0.members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] }
+                        // `xs.push(v)`, the most common method call, is done here.
+                        if member.id == .push, w >> 44 == 1, case .object(let u) = regs[a],
+                           u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                            let v = regs[a + 1]
+                            let heap = self.heap
+                            Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.append(v, heap: heap) }
+                            regs[a] = .nil
+                            continue
+                        }
                         ts.frames[fi].pc = pc
-                        let member = proto.takeUnretainedValue().members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         regs[a] = try invoke(ts, regs[a], member,
                                              Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44)))
                     case .getMember:
                         ts.frames[fi].pc = pc
-                        let member = proto.takeUnretainedValue().members[Int(truncatingIfNeeded: w >> 44)]
+                        let member = proto._withUnsafeGuaranteedRef { $0.members[Int(truncatingIfNeeded: w >> 44)] }
                         regs[a] = try getMember(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)], member)
                     case .getIndex:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]

@@ -54,6 +54,15 @@ final class ListObj: Obj {
         return grown
     }
 
+    /// Appends and tells the heap how much the buffer grew, so a list that only grows
+    /// still paces the collector and counts against the heap limit.
+    @inline(__always)
+    func append(_ v: Val, heap: Heap) {
+        if count == capacity { heap.noteAllocation(reserve(1)) }
+        (buf + count).initialize(to: v)
+        count += 1
+    }
+
     @inline(__always)
     func append(_ v: Val) {
         if count == capacity { reserve(1) }

@@ -86,9 +86,9 @@ final class ThreadState {
     func captureUpvalue(_ index: Int) -> Unmanaged<Upvalue> {
         var i = openUpvalues.count
         while i > 0 {
-            let u = openUpvalues[i - 1].takeUnretainedValue()
-            if u.stackIndex == index { return openUpvalues[i - 1] }
-            if u.stackIndex < index { break }
+            let at = openUpvalues[i - 1]._withUnsafeGuaranteedRef { $0.stackIndex }
+            if at == index { return openUpvalues[i - 1] }
+            if at < index { break }
             i -= 1
         }
         let u = vm.heap.register(Upvalue(location: stack + index, stackIndex: index))
@@ -102,11 +102,11 @@ final class ThreadState {
     @inline(__always)
     func closeUpvalues(from level: Int) {
         guard highestOpenUpvalue >= level else { return }
-        while let last = openUpvalues.last, last.takeUnretainedValue().stackIndex >= level {
-            last.takeUnretainedValue().close()
+        while let last = openUpvalues.last, last._withUnsafeGuaranteedRef({ $0.stackIndex }) >= level {
+            last._withUnsafeGuaranteedRef { $0.close() }
             openUpvalues.removeLast()
         }
-        highestOpenUpvalue = openUpvalues.last?.takeUnretainedValue().stackIndex ?? -1
+        highestOpenUpvalue = openUpvalues.last?._withUnsafeGuaranteedRef { $0.stackIndex } ?? -1
     }
 
     // MARK: Errors

@@ -38,7 +38,7 @@ enum Val {
         case .bool(let b): return b
         case .int(let i): return i != 0
         case .double(let d): return d != 0
-        case .object(let u): return u.takeUnretainedValue().isTruthy
+        case .object(let u): return u._withUnsafeGuaranteedRef { $0.isTruthy }
         }
     }
 
