@@ -276,6 +276,11 @@ extension VM {
                                 continue
                             }
                         }
+                        if case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .map, let h = keyHash(i),
+                           let v = Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef({ $0.get(i, hash: h) }) {
+                            regs[a] = v
+                            continue
+                        }
                         regs[a] = try getIndex(ts, x, i)
                     case .setIndex:
                         let x = regs[a]
@@ -288,6 +293,12 @@ extension VM {
                                 buf[k] = regs[Int(truncatingIfNeeded: w >> 44)]
                                 continue
                             }
+                        }
+                        if case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .map, let h = keyHash(i) {
+                            let v = regs[Int(truncatingIfNeeded: w >> 44)]
+                            let grown = Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.set(i, v, hash: h) }
+                            if grown > 0 { heap.noteAllocation(grown) }
+                            continue
                         }
                         try setIndex(ts, x, i, regs[Int(truncatingIfNeeded: w >> 44)])
                     case .slice:

@@ -115,9 +115,13 @@ extension VM {
 
     /// `item in container`.
     func contains(_ ts: ThreadState, _ container: Val, _ item: Val) throws(Unwind) -> Bool {
-        guard let o = container.obj else {
+        guard case .object(let u) = container else {
             throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
         }
+        if u._withUnsafeGuaranteedRef({ $0.kind }) == .map, let h = keyHash(item) {
+            return Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.get(item, hash: h) } != nil
+        }
+        let o = u.takeUnretainedValue()
         switch o.kind {
         case .list:
             for v in unsafeDowncast(o, to: ListObj.self).items where valuesEqual(v, item) { return true }
