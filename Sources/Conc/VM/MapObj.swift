@@ -51,10 +51,16 @@ func keysEqual(_ a: Val, _ b: Val) -> Bool {
     }
 }
 
+/// One entry: its hash, key and value side by side, so a lookup touches one cache line
+/// after the index.
+struct MapEntry {
+    var hash: Int
+    var key: Val
+    var value: Val
+}
+
 final class MapObj: Obj {
-    @exclusivity(unchecked) private var keys: UnsafeMutablePointer<Val>
-    @exclusivity(unchecked) private var vals: UnsafeMutablePointer<Val>
-    @exclusivity(unchecked) private var hashes: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<MapEntry>
     /// Entries used, holes included.
     @exclusivity(unchecked) private(set) var used = 0
     /// Live entries.
@@ -67,9 +73,7 @@ final class MapObj: Obj {
         var cap = 4
         while cap < capacity { cap *= 2 }
         self.capacity = cap
-        keys = .allocate(capacity: cap)
-        vals = .allocate(capacity: cap)
-        hashes = .allocate(capacity: cap)
+        slots = .allocate(capacity: cap)
         mask = cap * 2 - 1
         index = .allocate(capacity: cap * 2)
         index.initialize(repeating: -1, count: cap * 2)
@@ -77,20 +81,18 @@ final class MapObj: Obj {
     }
 
     deinit {
-        keys.deallocate()
-        vals.deallocate()
-        hashes.deallocate()
+        slots.deallocate()
         index.deallocate()
     }
 
     override var typeName: String { "map" }
     override var isTruthy: Bool { count != 0 }
-    override var byteSize: Int { 64 + capacity * 48 }
+    override var byteSize: Int { 64 + capacity * (MemoryLayout<MapEntry>.stride + 8) }
 
     override func trace(_ marker: inout Marker) {
         for i in 0..<used {
-            marker.mark(keys[i])
-            marker.mark(vals[i])
+            marker.mark(slots[i].key)
+            marker.mark(slots[i].value)
         }
     }
 
@@ -101,29 +103,27 @@ final class MapObj: Obj {
         while true {
             let e = Int(index[slot])
             if e < 0 { return nil }
-            if hashes[e] == hash && keysEqual(keys[e], key) { return e }
+            if slots[e].hash == hash && keysEqual(slots[e].key, key) { return e }
             slot = (slot + 1) & mask
         }
     }
 
     func get(_ key: Val, hash: Int) -> Val? {
         guard let e = find(key, hash: hash) else { return nil }
-        return vals[e]
+        return slots[e].value
     }
 
     /// Inserts or updates; returns the bytes the table grew by (for the heap's pacing).
     @discardableResult
     func set(_ key: Val, _ value: Val, hash: Int) -> Int {
         if let e = find(key, hash: hash) {
-            vals[e] = value
+            slots[e].value = value
             return 0
         }
         var grown = 0
         if used == capacity { grown = resize() }
         let e = used
-        (keys + e).initialize(to: key)
-        (vals + e).initialize(to: value)
-        (hashes + e).initialize(to: hash)
+        (slots + e).initialize(to: MapEntry(hash: hash, key: key, value: value))
         used += 1
         count += 1
         var slot = hash & mask
@@ -135,11 +135,11 @@ final class MapObj: Obj {
     /// Removes `key`; returns its value, or nil if it was absent.
     func remove(_ key: Val, hash: Int) -> Val? {
         guard let e = find(key, hash: hash) else { return nil }
-        let v = vals[e]
+        let v = slots[e].value
         // The entry stays in the index as a hole that never matches, so probe chains
         // through it keep working; `resize` drops it.
-        keys[e] = .undefined
-        vals[e] = .nil
+        slots[e].key = .undefined
+        slots[e].value = .nil
         count -= 1
         return v
     }
@@ -147,27 +147,24 @@ final class MapObj: Obj {
     /// Grows (or just compacts, if holes make up half the entries) and rebuilds the index.
     private func resize() -> Int {
         let newCap = count * 2 >= capacity ? capacity * 2 : capacity
-        let nk = UnsafeMutablePointer<Val>.allocate(capacity: newCap)
-        let nv = UnsafeMutablePointer<Val>.allocate(capacity: newCap)
-        let nh = UnsafeMutablePointer<Int>.allocate(capacity: newCap)
+        let fresh = UnsafeMutablePointer<MapEntry>.allocate(capacity: newCap)
         var n = 0
         for i in 0..<used {
-            if case .undefined = keys[i] { continue }
-            (nk + n).initialize(to: keys[i])
-            (nv + n).initialize(to: vals[i])
-            (nh + n).initialize(to: hashes[i])
+            if case .undefined = slots[i].key { continue }
+            (fresh + n).initialize(to: slots[i])
             n += 1
         }
-        keys.deallocate(); vals.deallocate(); hashes.deallocate(); index.deallocate()
-        keys = nk; vals = nv; hashes = nh
-        let grown = (newCap - capacity) * 48
+        slots.deallocate()
+        index.deallocate()
+        slots = fresh
+        let grown = (newCap - capacity) * (MemoryLayout<MapEntry>.stride + 8)
         capacity = newCap
         used = n
         mask = newCap * 2 - 1
         index = .allocate(capacity: newCap * 2)
         index.initialize(repeating: -1, count: newCap * 2)
         for e in 0..<n {
-            var slot = nh[e] & mask
+            var slot = fresh[e].hash & mask
             while index[slot] >= 0 { slot = (slot + 1) & mask }
             index[slot] = Int32(e)
         }
@@ -178,14 +175,14 @@ final class MapObj: Obj {
     func nextEntry(from: Int) -> Int? {
         var e = from
         while e < used {
-            if case .undefined = keys[e] { e += 1; continue }
+            if case .undefined = slots[e].key { e += 1; continue }
             return e
         }
         return nil
     }
 
-    @inline(__always) func key(at e: Int) -> Val { keys[e] }
-    @inline(__always) func value(at e: Int) -> Val { vals[e] }
+    @inline(__always) func key(at e: Int) -> Val { slots[e].key }
+    @inline(__always) func value(at e: Int) -> Val { slots[e].value }
 
     /// Live entries in insertion order.
     var entries: [(key: Val, value: Val)] {
@@ -193,7 +190,7 @@ final class MapObj: Obj {
         out.reserveCapacity(count)
         var e = 0
         while let i = nextEntry(from: e) {
-            out.append((keys[i], vals[i]))
+            out.append((slots[i].key, slots[i].value))
             e = i + 1
         }
         return out
