@@ -690,4 +690,28 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
         // The interpreter is usable afterwards.
         #expect(try conc.evaluate("1 + 1") == .int(2))
     }
+
+    @Test func interruptStopsAScriptBlockedInSleep() async throws {
+        let conc = Interpreter()
+        let started = Atomic<Bool>(false)
+        conc.define("started") { _ in
+            started.store(true, ordering: .relaxed)
+            return .nil
+        }
+        let t0 = ContinuousClock.now
+        let task = Task.detached { () -> ConcError? in
+            concError { try conc.run("started()\nsleep(5)\nprint(\"slept\")") }
+        }
+        while !started.load(ordering: .relaxed) && ContinuousClock.now < t0 + .seconds(30) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        conc.interrupt()
+        let e = await task.value
+        let elapsed = ContinuousClock.now - t0
+        withKnownIssue("interrupt() does not wake a script blocked in sleep(); the request stays pending for a later run") {
+            #expect(e?.kind == "Interrupt")
+            #expect(elapsed < .seconds(4))
+        }
+    }
 }

@@ -24,6 +24,9 @@ extension Compiler {
     }
 
     /// Compiles `e` so that its value ends up in register `target`.
+    ///
+    /// Each case calls out to a helper: in a debug build every local of every case
+    /// would share this function's frame, and the frame is paid once per nesting level.
     func expr(_ e: Expr, into target: Int) throws(SyntaxError) {
         fb.pos = e.pos
         let saved = fb.freeRegister
@@ -36,92 +39,154 @@ extension Compiler {
         case .intLiteral(let i):
             try loadInt(i, into: target)
         case .floatLiteral(let d):
-            fb.emit(.loadK, target, try fb.constant(.double(d.bitPattern)) { .double(d) })
+            try loadFloat(d, into: target)
         case .stringLiteral(let s):
             fb.emit(.loadK, target, try stringConstant(s))
         case .interpolation(let parts):
-            let base = try fb.allocate(parts.count)
-            for (i, part) in parts.enumerated() {
-                switch part {
-                case .text(let s): fb.emit(.loadK, base + i, try stringConstant(s))
-                case .expr(let x): try expr(x, into: base + i)
-                }
-            }
-            fb.pos = e.pos
-            fb.emit(.concat, target, base, parts.count)
+            try interpolation(parts, into: target, at: e.pos)
         case .name(let n):
-            switch resolve(n) {
-            case .local(let r): if r != target { fb.emit(.move, target, r) }
-            case .upvalue(let u): fb.emit(.getUpvalue, target, u)
-            case .global(let g): fb.emit(.getGlobal, target, g)
-            }
+            name(n, into: target)
         case .list(let items):
-            try sequence(items, into: target, create: .newList, append: .listAppend, width: 1) { (x, r) throws(SyntaxError) in
-                try self.expr(x, into: r)
-            }
+            try listLiteral(items, into: target)
         case .map(let pairs):
-            try sequence(pairs, into: target, create: .newMap, append: .mapInsert, width: 2) { (p, r) throws(SyntaxError) in
-                try self.expr(p.key, into: r)
-                try self.expr(p.value, into: r + 1)
-            }
+            try mapLiteral(pairs, into: target)
         case .unary(let op, let x):
-            if op == .neg, case .intLiteral(let i) = x.kind, i > Int.min {
-                try loadInt(-i, into: target)
-                return
-            }
-            let r = try exprAnyRegister(x)
-            fb.pos = e.pos
-            fb.emit(op == .neg ? .neg : .bitNot, target, r)
+            try unary(op, x, into: target, at: e.pos)
         case .not(let x):
-            let r = try exprAnyRegister(x)
-            fb.pos = e.pos
-            fb.emit(.not, target, r)
+            try unary(nil, x, into: target, at: e.pos)
         case .binary(let op, let l, let r):
             try binary(op, l, r, into: target, at: e.pos)
         case .compare(let first, let rest):
             try comparison(first, rest, into: target)
-        case .and(let l, let r):
-            try expr(l, into: target)
-            let j = fb.emitJump(.jumpIfFalse, target)
-            try expr(r, into: target)
-            try fb.patch(j)
-        case .or(let l, let r):
-            try expr(l, into: target)
-            let j = fb.emitJump(.jumpIfTrue, target)
-            try expr(r, into: target)
-            try fb.patch(j)
+        case .and, .or:
+            try logical(e, into: target)
         case .call(let callee, let args):
             try call(callee, args, into: target, at: e.pos)
         case .index(let o, let i):
-            let ro = try exprAnyRegister(o)
-            let ri = try exprAnyRegister(i)
-            fb.pos = e.pos
-            fb.emit(.getIndex, target, ro, ri)
+            try index(o, i, into: target, at: e.pos)
         case .slice(let o, let lo, let hi, let step):
-            let base = try fb.allocate(4)
-            try expr(o, into: base)
-            for (k, bound) in [lo, hi, step].enumerated() {
-                if let bound { try expr(bound, into: base + 1 + k) } else { fb.emit(.loadNil, base + 1 + k) }
-            }
-            fb.pos = e.pos
-            fb.emit(.slice, target, base)
+            try slice(o, [lo, hi, step], into: target, at: e.pos)
         case .member(let o, let name):
-            let ro = try exprAnyRegister(o)
-            fb.pos = e.pos
-            fb.emit(.getMember, target, ro, try fb.member(name))
+            try member(o, name, into: target, at: e.pos)
         case .function(let decl):
             try function(decl, into: target)
         case .spawn(let kind, let callExpr):
-            guard case .call(let callee, let args) = callExpr.kind else {
-                throw SyntaxError("spawn needs a call", at: callExpr.pos)
-            }
-            let base = try fb.allocate(1 + args.count)
-            try expr(callee, into: base)
-            for (i, a) in args.enumerated() { try expr(a, into: base + 1 + i) }
-            fb.pos = e.pos
-            fb.emit(.spawn, base, kind == .thread ? 0 : 1, args.count)
-            if base != target { fb.emit(.move, target, base) }
+            try spawn(kind, callExpr, into: target, at: e.pos)
         }
+    }
+
+    func loadFloat(_ d: Double, into target: Int) throws(SyntaxError) {
+        fb.emit(.loadK, target, try fb.constant(.double(d.bitPattern)) { .double(d) })
+    }
+
+    func interpolation(_ parts: [InterpolationPart], into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let base = try fb.allocate(parts.count)
+        for (i, part) in parts.enumerated() {
+            switch part {
+            case .text(let s): fb.emit(.loadK, base + i, try stringConstant(s))
+            case .expr(let x): try expr(x, into: base + i)
+            }
+        }
+        fb.pos = pos
+        fb.emit(.concat, target, base, parts.count)
+    }
+
+    func name(_ n: String, into target: Int) {
+        switch resolve(n) {
+        case .local(let r): if r != target { fb.emit(.move, target, r) }
+        case .upvalue(let u): fb.emit(.getUpvalue, target, u)
+        case .global(let g): fb.emit(.getGlobal, target, g)
+        }
+    }
+
+    func listLiteral(_ items: [Expr], into target: Int) throws(SyntaxError) {
+        try sequence(items, into: target, create: .newList, append: .listAppend, width: 1) { (x, r) throws(SyntaxError) in
+            try self.expr(x, into: r)
+        }
+    }
+
+    func mapLiteral(_ pairs: [(key: Expr, value: Expr)], into target: Int) throws(SyntaxError) {
+        try sequence(pairs, into: target, create: .newMap, append: .mapInsert, width: 2) { (p, r) throws(SyntaxError) in
+            try self.expr(p.key, into: r)
+            try self.expr(p.value, into: r + 1)
+        }
+    }
+
+    /// `-x`, `~x`, or `not x` (op nil).
+    func unary(_ op: UnaryOp?, _ x: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        if op == .neg, case .intLiteral(let i) = x.kind, i > Int.min {
+            try loadInt(-i, into: target)
+            return
+        }
+        let r = try exprAnyRegister(x)
+        fb.pos = pos
+        switch op {
+        case .neg: fb.emit(.neg, target, r)
+        case .bitNot: fb.emit(.bitNot, target, r)
+        case nil: fb.emit(.not, target, r)
+        }
+    }
+
+    /// `a and b and ...` / `a or b or ...`: a chain of the same operator is compiled in
+    /// a loop over its left spine, so its length costs no native stack.
+    func logical(_ e: Expr, into target: Int) throws(SyntaxError) {
+        let isOr: Bool
+        if case .or = e.kind { isOr = true } else { isOr = false }
+        var operands: [Expr] = []
+        var node = e
+        while true {
+            if isOr, case .or(let l, let r) = node.kind {
+                operands.append(r)
+                node = l
+            } else if !isOr, case .and(let l, let r) = node.kind {
+                operands.append(r)
+                node = l
+            } else {
+                break
+            }
+        }
+        operands.append(node)
+        var exits: [Int] = []
+        for (i, x) in operands.reversed().enumerated() {
+            try expr(x, into: target)
+            if i < operands.count - 1 { exits.append(fb.emitJump(isOr ? .jumpIfTrue : .jumpIfFalse, target)) }
+        }
+        for j in exits { try fb.patch(j) }
+    }
+
+    func index(_ o: Expr, _ i: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let ro = try exprAnyRegister(o)
+        let ri = try exprAnyRegister(i)
+        fb.pos = pos
+        fb.emit(.getIndex, target, ro, ri)
+    }
+
+    func slice(_ o: Expr, _ bounds: [Expr?], into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let base = try fb.allocate(4)
+        try expr(o, into: base)
+        for (k, bound) in bounds.enumerated() {
+            if let bound { try expr(bound, into: base + 1 + k) } else { fb.emit(.loadNil, base + 1 + k) }
+        }
+        fb.pos = pos
+        fb.emit(.slice, target, base)
+    }
+
+    func member(_ o: Expr, _ name: String, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let ro = try exprAnyRegister(o)
+        fb.pos = pos
+        fb.emit(.getMember, target, ro, try fb.member(name))
+    }
+
+    func spawn(_ kind: SpawnKind, _ callExpr: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        guard case .call(let callee, let args) = callExpr.kind else {
+            throw SyntaxError("spawn needs a call", at: callExpr.pos)
+        }
+        let base = try fb.allocate(1 + args.count)
+        try expr(callee, into: base)
+        for (i, a) in args.enumerated() { try expr(a, into: base + 1 + i) }
+        fb.pos = pos
+        fb.emit(.spawn, base, kind == .thread ? 0 : 1, args.count)
+        if base != target { fb.emit(.move, target, base) }
     }
 
     func loadInt(_ i: Int, into target: Int) throws(SyntaxError) {

@@ -42,9 +42,23 @@ public struct ConcError: Error, Sendable, CustomStringConvertible {
         var out = line > 0 ? "\(file):\(line):\(column): error: " : "error: "
         out += message.isEmpty ? kind : "\(kind): \(message)"
         if let src = sourceLine, column > 0 {
-            out += "\n    " + src + "\n    "
+            // A very long line is cut to a window around the column.
+            var scalars = Array(src.unicodeScalars)
+            var caret = column - 1
+            var prefix = "", suffix = ""
+            if scalars.count > 160 {
+                let start = max(0, min(caret - 60, scalars.count - 120))
+                let end = min(scalars.count, start + 120)
+                prefix = start > 0 ? "..." : ""
+                suffix = end < scalars.count ? "..." : ""
+                scalars = Array(scalars[start..<end])
+                caret = caret - start + prefix.count
+            }
+            var line = prefix
+            line.unicodeScalars.append(contentsOf: scalars)
+            out += "\n    " + line + suffix + "\n    "
             // Keep tabs, so the caret lines up under a tab-indented line.
-            for c in src.unicodeScalars.prefix(column - 1) { out += c == "\t" ? "\t" : " " }
+            for c in line.unicodeScalars.prefix(caret) { out += c == "\t" ? "\t" : " " }
             out += "^"
         }
         if !trace.isEmpty {
