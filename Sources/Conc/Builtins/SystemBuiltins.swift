@@ -21,7 +21,22 @@ extension VM {
         defineNative("sleep", 1, 1) { ts, args throws(Unwind) in
             let s = try ts.vm.number(ts, args[0], "sleep")
             if s < 0 || s.isNaN { throw ts.error("ValueError", "sleep length must be non-negative") }
-            try ts.vm.blocking(ts) { sleepSeconds(s) }
+            let vm = ts.vm
+            // Sleep in short slices, so `Interpreter.interrupt()` (Ctrl-C) is noticed soon.
+            let end = monotonicSeconds() + s
+            var interrupted = false
+            try vm.blocking(ts) {
+                while !interrupted {
+                    let left = end - monotonicSeconds()
+                    if left <= 0 { break }
+                    sleepSeconds(min(left, 0.02))
+                    interrupted = vm.interruptRequested.load(ordering: .relaxed)
+                }
+            }
+            if interrupted {
+                vm.interruptRequested.store(false, ordering: .relaxed)
+                throw ts.error("Interrupt", "interrupted")
+            }
             return .nil
         }
         defineNative("cpu_count", 0, 0) { _, _ in .int(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -93,8 +93,8 @@ final class Compiler {
         case .expr(let e):
             _ = try exprAnyRegister(e)
             fb.freeRegister = saved
-        case .let(let name, let value):
-            try letStatement(name, value, at: s.pos)
+        case .let(let name, let namePos, let value):
+            try letStatement(name, value, at: s.pos, namePos: namePos)
         case .assign(let target, let op, let value):
             try assignment(target, op, value)
             fb.freeRegister = saved
@@ -144,7 +144,7 @@ final class Compiler {
         }
     }
 
-    func letStatement(_ name: String, _ value: Expr?, at pos: SourcePos) throws(SyntaxError) {
+    func letStatement(_ name: String, _ value: Expr?, at pos: SourcePos, namePos: SourcePos) throws(SyntaxError) {
         if atTopLevel {
             let r = try fb.allocate()
             try letValue(name, value, into: r)
@@ -156,7 +156,7 @@ final class Compiler {
         let r = try fb.allocate()
         try letValue(name, value, into: r)
         fb.freeRegister = r + 1
-        try declareLocal(name, register: r, at: pos)
+        try declareLocal(name, register: r, at: namePos)
     }
 
     /// The value of a `let`; an anonymous function takes the variable's name.

@@ -108,7 +108,7 @@ struct Stmt {
 indirect enum StmtKind {
     case expr(Expr)
     /// `let name` or `let name = value`.
-    case `let`(name: String, value: Expr?)
+    case `let`(name: String, namePos: SourcePos, value: Expr?)
     /// `target = value` or `target op= value`; the target is a `.name`, `.index` or
     /// `.member` expression (the parser rejects anything else).
     case assign(target: Expr, op: BinaryOp?, value: Expr)

@@ -41,7 +41,7 @@ extension Lexer {
                 text.unicodeScalars.append(Unicode.Scalar(c))
             }
             guard let double = Double(text) else { throw invalidNumber(start) }
-            emit(.float, at: start, .float(double))
+            emit(.float, at: start, payload: Int(Int64(bitPattern: double.bitPattern)))
             return
         }
         if src[start] == UInt8(ascii: "0") && value != 0 {
@@ -51,7 +51,7 @@ extension Lexer {
         if tooLarge {
             throw SyntaxError("integer literal too large", at: position(of: start))
         }
-        emit(.int, at: start, .int(value))
+        emit(.int, at: start, payload: value)
     }
 
     /// Scans a run of decimal digits with single `_` between digits, calling `digit`
@@ -91,7 +91,7 @@ extension Lexer {
         }
         if isIdentContinue(byte(index)) { throw invalidNumber(start) }
         if tooLarge { throw SyntaxError("integer literal too large", at: position(of: start)) }
-        emit(.int, at: start, .int(value))
+        emit(.int, at: start, payload: value)
     }
 
     /// The error for a malformed number starting at byte `start`.
@@ -104,9 +104,13 @@ extension Lexer {
     mutating func lexString(from start: Int, opening: Bool) throws(SyntaxError) {
         let startPos = position(of: start)
         let stringStart = opening ? startPos : interpolations[interpolations.count - 1].start
+        let contentStart = index
         var text: [UInt8] = []
+        // Plain text is decoded straight from the source; `text` is used only once an
+        // escape or a lone `$` makes the value differ from the source bytes.
+        var copied = false
         while true {
-            // Copy plain bytes in runs: one scan of the literal, whatever its size.
+            // Scan plain bytes in runs: one pass over the literal, whatever its size.
             let runStart = index
             while index < src.count {
                 let c = src[index]
@@ -114,43 +118,57 @@ extension Lexer {
                     || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { break }
                 index += 1
             }
-            text.append(contentsOf: src[runStart..<index])
+            if copied { text.append(contentsOf: src[runStart..<index]) }
             guard index < src.count else {
                 throw SyntaxError("unterminated string", at: stringStart, incomplete: true)
             }
             switch src[index] {
             case UInt8(ascii: "\""):
+                let value = copied ? stringValue(text) : stringValue(contentStart..<index)
                 index += 1
-                let value = TokenValue.text(String(decoding: text, as: UTF8.self))
                 if opening {
-                    emit(.string, at: start, value)
+                    emit(.string, at: start, text: value)
                 } else {
                     interpolations.removeLast()
-                    emit(.stringTail, at: start, value)
+                    emit(.stringTail, at: start, text: value)
                 }
                 return
             case UInt8(ascii: "$"):
-                index += 1
-                guard byte(index) == UInt8(ascii: "{") else {
-                    text.append(UInt8(ascii: "$"))
+                guard byte(index + 1) == UInt8(ascii: "{") else {
+                    index += 1
+                    if copied { text.append(UInt8(ascii: "$")) }
                     continue
                 }
-                index += 1
-                let value = TokenValue.text(String(decoding: text, as: UTF8.self))
+                let value = copied ? stringValue(text) : stringValue(contentStart..<index)
+                index += 2
                 if opening {
                     interpolations.append((braces: 0, start: stringStart))
-                    emit(.stringHead, at: start, value)
+                    emit(.stringHead, at: start, text: value)
                 } else {
-                    emit(.stringMiddle, at: start, value)
+                    emit(.stringMiddle, at: start, text: value)
                 }
                 return
             case UInt8(ascii: "\\"):
+                if !copied {
+                    text.append(contentsOf: src[contentStart..<index])
+                    copied = true
+                }
                 try lexEscape(into: &text, stringStart: stringStart)
             default:
                 // A line break: strings cannot span lines.
                 throw SyntaxError("unterminated string", at: stringStart)
             }
         }
+    }
+
+    /// The value of a string piece from its (valid UTF-8) bytes.
+    func stringValue(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The value of a string piece or name whose bytes are `range` of the source.
+    func stringValue(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: src[range]), as: UTF8.self)
     }
 
     /// Decodes one escape sequence (`index` at the backslash) into `text`.
@@ -222,36 +240,34 @@ enum UTF8Check {
 
     /// The offset of the first byte that is not part of well-formed UTF-8 (no overlong
     /// forms, no surrogates, nothing above U+10FFFF), or nil if the buffer is valid.
-    static func firstInvalidByte(in bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer -> Int? in
-            var i = 0
-            let n = buffer.count
-            while i < n {
-                let lead = buffer[i]
-                if lead < 0x80 {
-                    i += 1
-                    continue
-                }
-                let length = sequenceLength(lead: lead)
-                guard length > 0 else { return i }
-                // The allowed range of the second byte excludes overlong forms,
-                // surrogates and values above U+10FFFF (Unicode Table 3-7).
-                var low: UInt8 = 0x80
-                var high: UInt8 = 0xBF
-                switch lead {
-                case 0xE0: low = 0xA0
-                case 0xED: high = 0x9F
-                case 0xF0: low = 0x90
-                case 0xF4: high = 0x8F
-                default: break
-                }
-                guard i + 1 < n, buffer[i + 1] >= low, buffer[i + 1] <= high else { return i }
-                for k in 2..<max(length, 2) {
-                    guard i + k < n, buffer[i + k] & 0xC0 == 0x80 else { return i }
-                }
-                i += length
+    static func firstInvalidByte(in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = buffer.count
+        while i < n {
+            let lead = buffer[i]
+            if lead < 0x80 {
+                i += 1
+                continue
             }
-            return nil
+            let length = sequenceLength(lead: lead)
+            guard length > 0 else { return i }
+            // The allowed range of the second byte excludes overlong forms,
+            // surrogates and values above U+10FFFF (Unicode Table 3-7).
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0xE0: low = 0xA0
+            case 0xED: high = 0x9F
+            case 0xF0: low = 0x90
+            case 0xF4: high = 0x8F
+            default: break
+            }
+            guard i + 1 < n, buffer[i + 1] >= low, buffer[i + 1] <= high else { return i }
+            for k in 2..<max(length, 2) {
+                guard i + k < n, buffer[i + k] & 0xC0 == 0x80 else { return i }
+            }
+            i += length
         }
+        return nil
     }
 }

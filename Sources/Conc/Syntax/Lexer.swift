@@ -12,7 +12,8 @@
 
 /// Lexes a whole source buffer.
 struct Lexer {
-    let src: [UInt8]
+    /// The source bytes; valid for the lexer's lifetime (see `tokenize`).
+    let src: UnsafeBufferPointer<UInt8>
     var index = 0
     /// The current 1-based line and the byte offset where it starts.
     var line = 1
@@ -25,10 +26,10 @@ struct Lexer {
     /// Open interpolations, innermost last: how many `{` are open inside the `${ }`
     /// and where the string started (for "unterminated string" errors).
     var interpolations: [(braces: Int, start: SourcePos)] = []
-    var tokens: [Token] = []
+    var output = TokenList()
     var newlineBefore = false
 
-    init(_ source: [UInt8]) {
+    init(_ source: UnsafeBufferPointer<UInt8>) {
         src = source
         // A UTF-8 byte order mark is not part of the program.
         if src.count >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
@@ -40,21 +41,26 @@ struct Lexer {
 
     /// Lexes `source`. On a lexical error, the tokens before it are returned followed by
     /// an `.error` token at the error's position, together with the error itself.
-    static func tokenize(_ source: [UInt8]) -> (tokens: [Token], error: SyntaxError?) {
-        var lexer = Lexer(source)
-        if let bad = UTF8Check.firstInvalidByte(in: source) {
-            let pos = lexer.position(ofInvalidByte: bad)
-            let error = SyntaxError("invalid UTF-8 in source", at: pos)
-            return ([Token(kind: .error, newlineBefore: false, pos: pos, value: .none)], error)
-        }
-        lexer.tokens.reserveCapacity(source.count / 4 + 16)
-        do {
-            try lexer.run()
-            return (lexer.tokens, nil)
-        } catch {
-            lexer.tokens.append(Token(kind: .error, newlineBefore: lexer.newlineBefore,
-                                      pos: error.pos, value: .none))
-            return (lexer.tokens, error)
+    static func tokenize(_ source: [UInt8]) -> TokenList {
+        // Lexing reads the bytes through a buffer pointer: slicing it for names and
+        // strings then costs no reference counting.
+        source.withUnsafeBufferPointer { buffer -> TokenList in
+            var lexer = Lexer(buffer)
+            if let bad = UTF8Check.firstInvalidByte(in: buffer) {
+                let pos = lexer.position(ofInvalidByte: bad)
+                let error = SyntaxError("invalid UTF-8 in source", at: pos)
+                let errorToken = Token(kind: .error, newlineBefore: false, pos: pos, payload: 0)
+                return TokenList(tokens: [errorToken], texts: [], error: error)
+            }
+            lexer.output.tokens.reserveCapacity(buffer.count / 4 + 16)
+            do throws(SyntaxError) {
+                try lexer.run()
+            } catch {
+                lexer.output.tokens.append(Token(kind: .error, newlineBefore: lexer.newlineBefore,
+                                                 pos: error.pos, payload: 0))
+                lexer.output.error = error
+            }
+            return lexer.output
         }
     }
 
@@ -91,10 +97,16 @@ struct Lexer {
     }
 
     /// Appends a token that starts at byte `start`.
-    mutating func emit(_ kind: TokenKind, at start: Int, _ value: TokenValue = .none) {
-        tokens.append(Token(kind: kind, newlineBefore: newlineBefore,
-                            pos: position(of: start), value: value))
+    mutating func emit(_ kind: TokenKind, at start: Int, payload: Int = 0) {
+        output.tokens.append(Token(kind: kind, newlineBefore: newlineBefore,
+                                   pos: position(of: start), payload: payload))
         newlineBefore = false
+    }
+
+    /// Appends a name or string-piece token with its text.
+    mutating func emit(_ kind: TokenKind, at start: Int, text: String) {
+        emit(kind, at: start, payload: output.texts.count)
+        output.texts.append(text)
     }
 
     /// The byte at `offset`, or 0 past the end (0 is never valid in a token).
@@ -253,12 +265,15 @@ struct Lexer {
     mutating func lexName() {
         let start = index
         while index < src.count && isIdentContinue(src[index]) { index += 1 }
-        let word = String(decoding: src[start..<index], as: UTF8.self)
-        if let keyword = TokenKind.keyword(word) {
-            emit(keyword, at: start)
-        } else {
-            emit(.name, at: start, .text(word))
+        // Keywords are 2 to 8 lowercase letters: most names skip the lookup.
+        let length = index - start
+        if length >= 2 && length <= 8 && src[start] >= UInt8(ascii: "a") {
+            if let keyword = TokenKind.keyword(in: UnsafeBufferPointer(rebasing: src[start..<index])) {
+                emit(keyword, at: start)
+                return
+            }
         }
+        emit(.name, at: start, text: stringValue(start..<index))
     }
 
     /// Describes the (valid UTF-8) character at `offset` for an error message.

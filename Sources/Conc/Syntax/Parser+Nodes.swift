@@ -83,7 +83,7 @@ extension Parser.State {
     func parseMember(_ base: Expr) throws(ParseFailure) -> Expr {
         advance()
         let name = try expect(.name, "expected a name after '.'")
-        return Expr(kind: .member(base, name.text), pos: base.pos)
+        return Expr(kind: .member(base, text(name)), pos: base.pos)
     }
 
     /// The node for a subscript with one bound (an index) or two or three (a slice).
@@ -101,7 +101,7 @@ extension Parser.State {
     func takeSpawnKind() throws(ParseFailure) -> SpawnKind {
         advance()
         let spawnKind: SpawnKind
-        switch (kind, token.text) {
+        switch (kind, text(token)) {
         case (.name, "thread"): spawnKind = .thread
         case (.name, "process"): spawnKind = .process
         default: throw error("expected 'thread' or 'process' after 'spawn'")
@@ -136,18 +136,15 @@ extension Parser.State {
     func parseAtom() throws(ParseFailure) -> Expr {
         let current = token
         let kind: ExprKind
-        switch current.value {
-        case .int(let value): kind = .intLiteral(value)
-        case .float(let value): kind = .floatLiteral(value)
-        case .text(let text) where current.kind == .name: kind = .name(text)
-        case .text(let text) where current.kind == .string: kind = .stringLiteral(text)
-        default:
-            switch current.kind {
-            case .true: kind = .boolLiteral(true)
-            case .false: kind = .boolLiteral(false)
-            case .nil: kind = .nilLiteral
-            default: throw unexpected()
-            }
+        switch current.kind {
+        case .int: kind = .intLiteral(current.payload)
+        case .float: kind = .floatLiteral(current.floatValue)
+        case .name: kind = .name(text(current))
+        case .string: kind = .stringLiteral(text(current))
+        case .true: kind = .boolLiteral(true)
+        case .false: kind = .boolLiteral(false)
+        case .nil: kind = .nilLiteral
+        default: throw unexpected()
         }
         advance()
         return Expr(kind: kind, pos: current.pos)
@@ -156,8 +153,8 @@ extension Parser.State {
     /// Appends a piece of interpolated text, skipping empty ones.
     @inline(never)
     func takeInterpolationText(into parts: inout [InterpolationPart]) {
-        let text = take().text
-        if !text.isEmpty { parts.append(.text(text)) }
+        let piece = text(take())
+        if !piece.isEmpty { parts.append(.text(piece)) }
     }
 
     /// The node for a function literal or declaration.

@@ -121,10 +121,10 @@ extension Parser.State {
         if kind != .rightParen {
             repeat {
                 let name = try expect(.name, "expected a parameter name")
-                guard seen.insert(name.text).inserted else {
-                    throw fail("duplicate parameter '\(name.text)'", at: name.pos)
+                guard seen.insert(text(name)).inserted else {
+                    throw fail("duplicate parameter '\(text(name))'", at: name.pos)
                 }
-                params.append((name: name.text, pos: name.pos))
+                params.append((name: text(name), pos: name.pos))
             } while try continueList(.rightParen, opener: open)
         }
         try expectClose(.rightParen, opener: open)

@@ -57,21 +57,22 @@ extension Parser.State {
     /// let_statement = "let" , identifier , [ "=" , expression ] ;
     func parseLet() throws(ParseFailure) -> Stmt {
         let letPos = pos
-        let name = try takeLetName()
+        let (name, namePos) = try takeLetName()
         var value: Expr?
         if kind == .equal && !stopsAtNewline {
             advance()
             value = try parseExpression()
             try rejectChainedAssignment()
         }
-        return Stmt(kind: .let(name: name, value: value), pos: letPos)
+        return Stmt(kind: .let(name: name, namePos: namePos, value: value), pos: letPos)
     }
 
     /// Consumes `let` and the name after it.
     @inline(never)
-    func takeLetName() throws(ParseFailure) -> String {
+    func takeLetName() throws(ParseFailure) -> (String, SourcePos) {
         advance()
-        return try expect(.name, "expected a name after 'let'").text
+        let token = try expect(.name, "expected a name after 'let'")
+        return (text(token), token.pos)
     }
 
     /// break_statement = "break" ; continue_statement = "continue" ;

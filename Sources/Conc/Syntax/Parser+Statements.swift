@@ -129,7 +129,7 @@ extension Parser.State {
     func parseFunctionDeclaration() throws(ParseFailure) -> Stmt {
         let fnPos = pos
         advance()
-        let name = take().text
+        let name = text(take())
         let params = try parseParameters()
         let body = try parseFunctionBody()
         let function = functionNode(name: name, params: params, body: body, pos: fnPos)
@@ -203,7 +203,7 @@ extension Parser.State {
         let pos = tokens[keyword].pos
         guard let name else { return Stmt(kind: .while(cond: subject, body: body), pos: pos) }
         let variable = tokens[name]
-        return Stmt(kind: .for(name: variable.text, namePos: variable.pos, iterable: subject,
+        return Stmt(kind: .for(name: text(variable), namePos: variable.pos, iterable: subject,
                                body: body), pos: pos)
     }
 
@@ -234,7 +234,7 @@ extension Parser.State {
     /// Consumes a name if one comes next and returns it.
     @inline(never)
     func takeOptionalName() -> String? {
-        kind == .name ? take().text : nil
+        kind == .name ? text(take()) : nil
     }
 
     /// with_statement = "with" , expression , [ "as" , identifier ] , block ;
@@ -251,6 +251,6 @@ extension Parser.State {
     @inline(never)
     func parseWithName() throws(ParseFailure) -> String? {
         guard accept(.as) else { return nil }
-        return try expect(.name, "expected a name after 'as'").text
+        return text(try expect(.name, "expected a name after 'as'"))
     }
 }

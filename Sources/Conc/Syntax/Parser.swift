@@ -27,8 +27,7 @@ enum Parser {
 
     /// Parses a whole program; the returned block ends at the end-of-file position.
     static func parse(_ source: [UInt8]) throws(SyntaxError) -> Block {
-        let (tokens, lexError) = Lexer.tokenize(source)
-        let state = State(tokens: tokens, lexError: lexError)
+        let state = State(Lexer.tokenize(source))
         do {
             return try state.parseProgram()
         } catch {
@@ -36,31 +35,37 @@ enum Parser {
         }
     }
 
-    /// The mutable state of one parse.
+    /// The mutable state of one parse. A class, so that the recursive functions pass
+    /// one reference instead of copying the state (which a debug build would do on every
+    /// computed-property access). Its hot properties skip the runtime exclusivity checks:
+    /// one parse is single-threaded and never holds an access across a call.
     final class State {
         let tokens: [Token]
+        /// The texts of name and string-piece tokens.
+        let texts: [String]
         /// The lexer's error; `tokens` then ends with an `.error` token where it occurred.
         let lexError: SyntaxError?
         /// The index of the current (next unconsumed) token.
-        var current = 0
+        @exclusivity(unchecked) var current = 0
         /// The current nesting depth (see `enterNesting`).
-        var depth = 0
+        @exclusivity(unchecked) var depth = 0
         /// Whether a line break before an operator or postfix ends the expression.
-        var newlinesSignificant = true
+        @exclusivity(unchecked) var newlinesSignificant = true
         /// Whether `return` is allowed (inside a function body).
-        var inFunction = false
+        @exclusivity(unchecked) var inFunction = false
         /// Whether `break` and `continue` are allowed (inside a loop, not reset by a
         /// function boundary).
-        var inLoop = false
+        @exclusivity(unchecked) var inLoop = false
         /// The index of the last `}` that closed a block: a statement that ends with it
         /// may be followed by another on the same line.
-        var lastBlockClose = -1
+        @exclusivity(unchecked) var lastBlockClose = -1
         /// The error being thrown, stored here while a `ParseFailure` unwinds the stack.
         var failure: SyntaxError?
 
-        init(tokens: [Token], lexError: SyntaxError?) {
-            self.tokens = tokens
-            self.lexError = lexError
+        init(_ lexed: TokenList) {
+            tokens = lexed.tokens
+            texts = lexed.texts
+            lexError = lexed.error
         }
     }
 }
@@ -73,6 +78,9 @@ extension Parser.State {
 
     /// The current token.
     var token: Token { tokens[current] }
+
+    /// The text of a name or string-piece token.
+    func text(_ token: Token) -> String { texts[token.payload] }
 
     /// The kind of the current token.
     var kind: TokenKind { tokens[current].kind }
@@ -175,7 +183,7 @@ extension Parser.State {
     func unexpected() -> ParseFailure {
         let current = tokens[current]
         switch current.kind {
-        case .name: return error("unexpected '\(current.text)'")
+        case .name: return error("unexpected '\(text(current))'")
         default: return error("unexpected \(current.kind.display)")
         }
     }

@@ -8,7 +8,7 @@
 /// The kind of a token. Keywords and operators each have their own case, so the parser
 /// can switch on the kind alone.
 enum TokenKind: UInt8, Sendable {
-    // Literals and names. Their values live in `Token.value`.
+    // Literals and names. Their values are reached through `Token.payload`.
     case name, int, float
     /// A whole string literal without interpolation: `"text"`.
     case string
@@ -41,29 +41,33 @@ enum TokenKind: UInt8, Sendable {
     case error
 }
 
-/// The value a token carries, if any.
-enum TokenValue: Sendable {
-    case none
-    case int(Int)
-    case float(Double)
-    /// A name, or the decoded text of a string piece.
-    case text(String)
-}
-
-/// One token: its kind, where it starts, whether a line break precedes it, and its value.
+/// One token: its kind, where it starts, whether a line break precedes it, and its
+/// value. A token is plain data (no references), so copying one costs no reference
+/// counting; the text of names and string pieces lives in the lexer's text table.
 struct Token: Sendable {
     var kind: TokenKind
     /// True when at least one line break (possibly inside a comment) separates this token
     /// from the previous one.
     var newlineBefore: Bool
     var pos: SourcePos
-    var value: TokenValue
+    /// For `.int`, the value; for `.float`, the bit pattern of the value; for names and
+    /// string pieces, the index of their text in `TokenList.texts`; otherwise 0.
+    var payload: Int
 
-    /// The token's text for names and string pieces, or "" for other tokens.
-    var text: String {
-        if case .text(let s) = value { return s }
-        return ""
-    }
+    /// The value of a `.float` token.
+    var floatValue: Double { Double(bitPattern: UInt64(bitPattern: Int64(payload))) }
+}
+
+/// The lexer's output: the tokens and the texts of names and string pieces.
+struct TokenList: Sendable {
+    var tokens: [Token] = []
+    var texts: [String] = []
+    /// The lexical error, if any; `tokens` then ends with an `.error` token where it
+    /// occurred instead of `.eof`.
+    var error: SyntaxError?
+
+    /// The text of a name or string piece token.
+    func text(_ token: Token) -> String { texts[token.payload] }
 }
 
 extension TokenKind {
@@ -147,33 +151,31 @@ extension TokenKind {
         }
     }
 
-    /// The keyword spelled by an identifier, if it is one.
-    static func keyword(_ word: String) -> TokenKind? {
-        switch word {
-        case "let": return .let
-        case "fn": return .fn
-        case "return": return .return
-        case "if": return .if
-        case "else": return .else
-        case "while": return .while
-        case "for": return .for
-        case "in": return .in
-        case "break": return .break
-        case "continue": return .continue
-        case "true": return .true
-        case "false": return .false
-        case "nil": return .nil
-        case "and": return .and
-        case "or": return .or
-        case "not": return .not
-        case "try": return .try
-        case "catch": return .catch
-        case "finally": return .finally
-        case "throw": return .throw
-        case "spawn": return .spawn
-        case "with": return .with
-        case "as": return .as
-        default: return nil
+    /// The keyword spelled by the bytes of an identifier, if it is one.
+    static func keyword(in word: UnsafeBufferPointer<UInt8>) -> TokenKind? {
+        // Compare against the keywords of the same length and first letter only.
+        guard let first = word.first else { return nil }
+        for candidate in keywordsByInitial[Int(first & 0x1F)] where candidate.bytes.count == word.count {
+            var equal = true
+            for i in 0..<word.count where candidate.bytes[i] != word[i] {
+                equal = false
+                break
+            }
+            if equal { return candidate.kind }
         }
+        return nil
     }
+
+    /// Every keyword with its spelling in bytes.
+    static let keywords: [(bytes: [UInt8], kind: TokenKind)] = [
+        TokenKind.let, .fn, .return, .if, .else, .while, .for, .in, .break, .continue, .true,
+        .false, .nil, .and, .or, .not, .try, .catch, .finally, .throw, .spawn, .with, .as,
+    ].map { (bytes: Array($0.spelling.utf8), kind: $0) }
+
+    /// The keywords grouped by the low five bits of their first letter.
+    static let keywordsByInitial: [[(bytes: [UInt8], kind: TokenKind)]] = {
+        var table = Array(repeating: [(bytes: [UInt8], kind: TokenKind)](), count: 32)
+        for keyword in keywords { table[Int(keyword.bytes[0] & 0x1F)].append(keyword) }
+        return table
+    }()
 }

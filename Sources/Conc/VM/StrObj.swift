@@ -20,15 +20,38 @@ final class StrObj: Obj {
     /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII string.
     private var checkpoints: [Int]?
 
-    /// A string of the given bytes, which must be valid UTF-8.
-    init<C: Collection>(bytes: C) where C.Element == UInt8 {
-        byteCount = bytes.count
-        storage = .allocate(capacity: max(byteCount, 1))
-        _ = UnsafeMutableBufferPointer(start: storage, count: byteCount).initialize(from: bytes)
-        var n = 0
-        for i in 0..<byteCount where storage[i] & 0xC0 != 0x80 { n += 1 }
-        count = n
+    /// A string that takes ownership of `storage` (`byteCount` valid UTF-8 bytes).
+    init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int) {
+        self.storage = storage
+        self.byteCount = byteCount
+        count = StrObj.scalarCount(storage, byteCount)
         super.init(kind: .string)
+    }
+
+    /// A copy of the given bytes, which must be valid UTF-8.
+    convenience init(copying bytes: UnsafeBufferPointer<UInt8>) {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        if let base = bytes.baseAddress { p.initialize(from: base, count: bytes.count) }
+        self.init(adopting: p, byteCount: bytes.count)
+    }
+
+    /// A copy of any collection of valid UTF-8 bytes.
+    convenience init<C: Collection>(bytes: C) where C.Element == UInt8 {
+        let n = bytes.count
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
+        let copied = bytes.withContiguousStorageIfAvailable { src -> Bool in
+            if let base = src.baseAddress { p.initialize(from: base, count: n) }
+            return true
+        }
+        if copied == nil { _ = UnsafeMutableBufferPointer(start: p, count: n).initialize(from: bytes) }
+        self.init(adopting: p, byteCount: n)
+    }
+
+    /// Counts the bytes that start a scalar (all but UTF-8 continuation bytes).
+    static func scalarCount(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var continuation = 0
+        for i in 0..<n where p[i] & 0xC0 == 0x80 { continuation &+= 1 }
+        return n - continuation
     }
 
     /// The concatenation of two strings.
@@ -41,9 +64,6 @@ final class StrObj: Obj {
         super.init(kind: .string)
     }
 
-    convenience init(_ s: String) {
-        self.init(bytes: Array(s.utf8))
-    }
 
     deinit { storage.deallocate() }
 
@@ -147,5 +167,54 @@ final class StrObj: Obj {
         var n = 0
         for i in 0..<offset where bytes[i] & 0xC0 != 0x80 { n += 1 }
         return n
+    }
+}
+
+/// Builds a string's bytes in one growing buffer, then hands the buffer to a `StrObj`
+/// without copying.
+struct StringBuilder {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 32) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    private mutating func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        let newCapacity = max(capacity * 2, count + n)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        fresh.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = fresh
+        capacity = newCapacity
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (storage + count).initialize(from: base, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        append(UnsafeBufferPointer(rebasing: bytes))
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    mutating func append(byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    /// The finished string; the builder must not be used afterwards.
+    func finish() -> StrObj {
+        StrObj(adopting: storage, byteCount: count)
     }
 }

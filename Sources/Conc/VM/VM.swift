@@ -49,6 +49,7 @@ final class VM {
     /// The 128 one-character ASCII strings, made once: iterating or indexing a string
     /// allocates nothing for them.
     private(set) var asciiStrings: [StrObj] = []
+    private(set) var emptyString: StrObj!
 
     init(options: InterpreterOptions) {
         self.options = options
@@ -61,6 +62,8 @@ final class VM {
             heap.makePermanent(s)
             return s
         }
+        emptyString = heap.register(StrObj(bytes: []))
+        heap.makePermanent(emptyString)
         installBuiltins()
     }
 
@@ -109,11 +112,22 @@ final class VM {
     /// A new string value from UTF-8 bytes; one-scalar ASCII strings are shared.
     @inline(__always)
     func string<C: Collection>(_ bytes: C) -> Val where C.Element == UInt8 {
-        if bytes.count == 1, let b = bytes.first, b < 0x80 { return Val(asciiStrings[Int(b)]) }
+        let n = bytes.count
+        if n == 1, let b = bytes.first, b < 0x80 { return Val(asciiStrings[Int(b)]) }
+        if n == 0 { return Val(emptyString) }
         return Val(heap.register(StrObj(bytes: bytes)))
     }
 
-    func string(_ s: String) -> Val { string(Array(s.utf8)) }
+    func string(_ s: String) -> Val {
+        var s = s
+        return s.withUTF8 { string($0) }
+    }
+
+    /// A finished builder's string.
+    func string(_ builder: StringBuilder) -> Val {
+        if builder.count == 0 { return Val(emptyString) }
+        return Val(heap.register(builder.finish()))
+    }
 
     func list(_ items: [Val]) -> Val { Val(heap.register(ListObj(items))) }
 }
