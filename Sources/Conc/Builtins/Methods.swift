@@ -151,27 +151,39 @@ extension VM {
             guard let l = args[0].asList else {
                 throw ts.error("TypeError", "join() argument must be a list, not \(args[0].typeName)")
             }
-            var out: [UInt8] = []
-            for (i, v) in l.items.enumerated() {
-                guard let p = v.asString else {
-                    throw ts.error("TypeError", "join() item \(i) must be a string, not \(v.typeName)")
+            var out = StringBuilder()
+            for i in 0..<l.count {
+                guard case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
+                    throw ts.error("TypeError", "join() item \(i) must be a string, not \(l[i].typeName)")
                 }
-                if i > 0 { out += s.bytes }
-                out += p.bytes
+                if i > 0 { out.append(s.bytes) }
+                Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
             }
             return string(out)
         case .upper, .lower:
             try argCount(ts, m, args, 0...0)
             if s.isASCII {
-                return string(s.bytes.map { b in
-                    if m.id == .upper, b >= 97 && b <= 122 { return b - 32 }
-                    if m.id == .lower, b >= 65 && b <= 90 { return b + 32 }
-                    return b
-                })
+                let n = s.byteCount
+                let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
+                let (lo, hi): (UInt8, UInt8) = m.id == .upper ? (97, 122) : (65, 90)
+                for i in 0..<n {
+                    let b = s.bytes[i]
+                    p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
+                }
+                if n == 0 { p.deallocate(); return string(StringBuilder()) }
+                return Val(heap.register(StrObj(adopting: p, byteCount: n)))
             }
             return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())
         case .strip:
             try argCount(ts, m, args, 0...1)
+            if args.count == 0 && s.isASCII {
+                // ASCII whitespace: space, \t, \n, \v, \f, \r.
+                let b = s.bytes
+                var lo = 0, hi = b.count
+                while lo < hi && (b[lo] == 32 || (b[lo] >= 9 && b[lo] <= 13)) { lo += 1 }
+                while hi > lo && (b[hi - 1] == 32 || (b[hi - 1] >= 9 && b[hi - 1] <= 13)) { hi -= 1 }
+                return lo == 0 && hi == b.count ? Val(s) : string(b[lo..<hi])
+            }
             let scalars = Array(s.string.unicodeScalars)
             let chars: Set<Unicode.Scalar>? = args.count == 1 ? Set(try stringArg(ts, m, args[0]).string.unicodeScalars) : nil
             func strip(_ c: Unicode.Scalar) -> Bool { chars?.contains(c) ?? c.properties.isWhitespace }
@@ -194,14 +206,14 @@ extension VM {
                 }
                 return string(out)
             }
-            var out: [UInt8] = []
+            var out = StringBuilder(capacity: s.byteCount)
             var start = 0
             while let i = s.find(old.bytes, from: start) {
-                out += s.bytes[start..<i]
-                out += new.bytes
-                start = i + old.bytes.count
+                out.append(s.bytes[start..<i])
+                out.append(new.bytes)
+                start = i + old.byteCount
             }
-            out += s.bytes[start...]
+            out.append(s.bytes[start...])
             return string(out)
         case .find:
             try argCount(ts, m, args, 1...1)

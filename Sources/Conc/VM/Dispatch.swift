@@ -322,9 +322,7 @@ extension VM {
                         }
                     case .concat:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
-                        var bytes: [UInt8] = []
-                        for i in 0..<c { try appendStr(ts, regs[b + i], to: &bytes) }
-                        regs[a] = string(bytes)
+                        regs[a] = try concat(ts, regs + b, count: c)
                     case .return, .returnNil:
                         let result = UInt8(truncatingIfNeeded: w) == Opcode.return.rawValue ? regs[a] : .nil
                         if ts.highestOpenUpvalue >= base { ts.closeUpvalues(from: base) }

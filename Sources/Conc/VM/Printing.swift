@@ -14,6 +14,21 @@ extension VM {
         out += printer.out
     }
 
+    /// The concatenation of `str` of `count` values (string interpolation).
+    func concat(_ ts: ThreadState, _ values: UnsafeMutablePointer<Val>, count: Int) throws(Unwind) -> Val {
+        var out = StringBuilder()
+        for i in 0..<count {
+            if case .object(let u) = values[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
+            } else if case .int(let n) = values[i] {
+                out.append(Array(String(n).utf8))
+            } else {
+                out.append(try str(ts, values[i]))
+            }
+        }
+        return string(out)
+    }
+
     func str(_ ts: ThreadState, _ v: Val) throws(Unwind) -> [UInt8] {
         var out: [UInt8] = []
         try appendStr(ts, v, to: &out)
