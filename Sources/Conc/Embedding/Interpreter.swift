@@ -109,7 +109,7 @@ public final class Interpreter: @unchecked Sendable {
         try lock.withLock { _ throws(ConcError) in
             vm.sources[file] = source
             let proto = try vm.compile(source, file: file, mode: mode)
-            let closure = vm.heap.register(Closure(proto: proto, upvalues: []))
+            let closure = vm.heap.register(Closure(proto: proto, upvalueCount: 0))
             return try vm.runHostCall(Val(closure), [])
         }
     }

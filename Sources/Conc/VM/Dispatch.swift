@@ -404,12 +404,12 @@ extension VM {
     }
 
     func makeClosure(_ ts: ThreadState, _ proto: Proto, enclosing: Closure, base: Int) -> Val {
-        var ups: [Unmanaged<Upvalue>] = []
-        ups.reserveCapacity(proto.upvalues.count)
-        for d in proto.upvalues {
-            ups.append(d.isLocal ? ts.captureUpvalue(base + d.index) : enclosing.upvalues[d.index])
+        let descs = proto.upvalues
+        let c = heap.register(Closure(proto: proto, upvalueCount: descs.count))
+        for (i, d) in descs.enumerated() {
+            (c.upvalues + i).initialize(to: d.isLocal ? ts.captureUpvalue(base + d.index) : enclosing.upvalues[d.index])
         }
-        return Val(heap.register(Closure(proto: proto, upvalues: ups)))
+        return Val(c)
     }
 
     func undefinedGlobal(_ ts: ThreadState, _ slot: Int) -> Unwind {

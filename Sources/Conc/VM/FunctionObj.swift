@@ -120,17 +120,21 @@ final class Closure: Obj {
     let upvalueCount: Int
     let upvalues: UnsafeMutablePointer<Unmanaged<Upvalue>>
 
-    init(proto: Proto, upvalues: [Unmanaged<Upvalue>]) {
+    /// A closure whose upvalues the caller fills in (`upvalues[0..<upvalueCount]`)
+    /// before anything can see it.
+    init(proto: Proto, upvalueCount: Int) {
         protoRef = Unmanaged.passUnretained(proto)
         paramCount = proto.paramCount
         registerCount = proto.registerCount
-        upvalueCount = upvalues.count
-        self.upvalues = .allocate(capacity: max(upvalues.count, 1))
-        self.upvalues.initialize(from: upvalues, count: upvalues.count)
+        self.upvalueCount = upvalueCount
+        upvalues = upvalueCount == 0 ? Closure.noUpvalues : .allocate(capacity: upvalueCount)
         super.init(kind: .closure)
     }
 
-    deinit { upvalues.deallocate() }
+    /// Shared by every closure that captures nothing, so those cost one allocation.
+    nonisolated(unsafe) private static let noUpvalues = UnsafeMutablePointer<Unmanaged<Upvalue>>.allocate(capacity: 1)
+
+    deinit { if upvalueCount > 0 { upvalues.deallocate() } }
 
     var proto: Proto { protoRef.takeUnretainedValue() }
 
