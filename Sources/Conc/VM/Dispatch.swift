@@ -146,7 +146,33 @@ extension VM {
                         } else {
                             regs[a] = try arith(ts, .mul, x, y)
                         }
-                    case .div, .floorDiv, .mod, .pow, .bitAnd, .bitOr, .bitXor, .shl, .shr:
+                    case .mod:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .int(let i) = x, case .int(let j) = y, j > 0 {
+                            let r = i % j
+                            regs[a] = .int(r < 0 ? r + j : r)
+                        } else {
+                            regs[a] = try arith(ts, .mod, x, y)
+                        }
+                    case .floorDiv:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .int(let i) = x, case .int(let j) = y, j > 0 {
+                            let q = i / j
+                            regs[a] = .int(i % j < 0 ? q - 1 : q)
+                        } else {
+                            regs[a] = try arith(ts, .floorDiv, x, y)
+                        }
+                    case .div:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .double(let i) = x, case .double(let j) = y, j != 0 {
+                            regs[a] = .double(i / j)
+                        } else {
+                            regs[a] = try arith(ts, .div, x, y)
+                        }
+                    case .pow, .bitAnd, .bitOr, .bitXor, .shl, .shr:
                         let op = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
                         regs[a] = try arith(ts, op, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                             regs[Int(truncatingIfNeeded: w >> 44)])
