@@ -138,25 +138,28 @@ extension VM {
             }
             let sep = try stringArg(ts, m, args[0])
             if sep.bytes.isEmpty { throw ts.error("ValueError", "empty separator") }
-            var parts: [Val] = []
+            // Hoisted: reading `bytes` of a class in a loop costs a retain each time.
+            let src = s.bytes, needle = sep.bytes
+            let result = heap.register(ListObj())
             var start = 0
-            while let i = s.find(sep.bytes, from: start) {
-                parts.append(string(s.bytes[start..<i]))
-                start = i + sep.bytes.count
+            while let i = s.find(needle, from: start) {
+                result.append(string(src[start..<i]))
+                start = i + needle.count
             }
-            parts.append(string(s.bytes[start...]))
-            return list(parts)
+            result.append(string(src[start...]))
+            return Val(result)
         case .join:
             try argCount(ts, m, args, 1...1)
             guard let l = args[0].asList else {
                 throw ts.error("TypeError", "join() argument must be a list, not \(args[0].typeName)")
             }
             var out = StringBuilder()
+            let separator = s.bytes
             for i in 0..<l.count {
                 guard case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
                     throw ts.error("TypeError", "join() item \(i) must be a string, not \(l[i].typeName)")
                 }
-                if i > 0 { out.append(s.bytes) }
+                if i > 0 { out.append(separator) }
                 Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
             }
             return string(out)
@@ -166,8 +169,9 @@ extension VM {
                 let n = s.byteCount
                 let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
                 let (lo, hi): (UInt8, UInt8) = m.id == .upper ? (97, 122) : (65, 90)
+                let src = s.bytes
                 for i in 0..<n {
-                    let b = s.bytes[i]
+                    let b = src[i]
                     p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
                 }
                 if n == 0 { p.deallocate(); return string(StringBuilder()) }
@@ -207,13 +211,14 @@ extension VM {
                 return string(out)
             }
             var out = StringBuilder(capacity: s.byteCount)
+            let src = s.bytes, pattern = old.bytes, replacement = new.bytes
             var start = 0
-            while let i = s.find(old.bytes, from: start) {
-                out.append(s.bytes[start..<i])
-                out.append(new.bytes)
-                start = i + old.byteCount
+            while let i = s.find(pattern, from: start) {
+                out.append(src[start..<i])
+                out.append(replacement)
+                start = i + pattern.count
             }
-            out.append(s.bytes[start...])
+            out.append(src[start...])
             return string(out)
         case .find:
             try argCount(ts, m, args, 1...1)

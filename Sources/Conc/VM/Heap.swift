@@ -19,8 +19,14 @@ struct Marker {
     fileprivate var bits: [UInt64]
     fileprivate var work: [Obj] = []
 
-    fileprivate init(count: Int) {
-        bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+    fileprivate init() { bits = [] }
+
+    /// Clears the marks for `count` objects, keeping the buffers: a fresh large buffer
+    /// per collection would make malloc consolidate all its small free chunks each time.
+    fileprivate mutating func reset(count: Int) {
+        bits.removeAll(keepingCapacity: true)
+        bits.append(contentsOf: repeatElement(0, count: (count + 63) / 64))
+        work.removeAll(keepingCapacity: true)
     }
 
     @inline(__always)
@@ -58,6 +64,8 @@ final class Heap {
     /// The heap limit in bytes (0: none).
     var limit = 0
     private(set) var collections = 0
+    /// The mark bits and worklist, kept between collections.
+    private var reusableMarker = Marker()
 
     var objectCount: Int { objects.count }
 
@@ -84,7 +92,10 @@ final class Heap {
 
     /// Marks from the given roots, then frees everything unmarked.
     func collect(markRoots: (inout Marker) -> Void) {
-        var marker = Marker(count: objects.count)
+        var marker = reusableMarker
+        reusableMarker = Marker()
+        defer { reusableMarker = marker }
+        marker.reset(count: objects.count)
         for o in permanent { marker.mark(o) }
         for o in pinned { marker.mark(o) }
         markRoots(&marker)
