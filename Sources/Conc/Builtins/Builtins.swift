@@ -59,7 +59,7 @@ extension VM {
             }
             let (start, stop, step) = ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count == 3 ? ints[2] : 1)
             if step == 0 { throw ts.error("ValueError", "range() step must not be zero") }
-            return Val(ts.vm.heap.register(RangeObj(start: start, stop: stop, step: step)))
+            return Val(ts.vm.heap.adopt(RangeObj(start: start, stop: stop, step: step)))
         }
         defineNative("error", 1, 2) { ts, args throws(Unwind) in
             let vm = ts.vm
@@ -67,7 +67,7 @@ extension VM {
                 throw ts.error("TypeError", "error() kind must be a string, not \(args[0].typeName)")
             }
             let message = args.count > 1 ? String(decoding: try vm.str(ts, args[1]), as: UTF8.self) : ""
-            return Val(vm.heap.register(ErrorObj(kind: kind.string, message: message)))
+            return Val(vm.heap.adopt(ErrorObj(kind: kind.string, message: message)))
         }
         defineNative("sorted", 1, 1) { ts, args throws(Unwind) in
             let vm = ts.vm

@@ -175,7 +175,7 @@ extension VM {
                     p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
                 }
                 if n == 0 { p.deallocate(); return string(StringBuilder()) }
-                return Val(heap.register(StrObj(adopting: p, byteCount: n)))
+                return Val(heap.adopt(StrObj(adopting: p, byteCount: n)))
             }
             return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())
         case .strip:

@@ -147,7 +147,7 @@ extension VM {
             }
             return Val(m)
         case .function(let name): return global(name) ?? .nil
-        case .error(let kind, let message): return Val(heap.register(ErrorObj(kind: kind, message: message)))
+        case .error(let kind, let message): return Val(heap.adopt(ErrorObj(kind: kind, message: message)))
         case .handle(let d): return string(d)
         }
     }

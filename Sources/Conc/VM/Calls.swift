@@ -98,12 +98,12 @@ extension VM {
                 }
             case .list, .string, .map:
                 if VM.hasMethod(o.kind, member.id) {
-                    return Val(heap.register(BoundMethod(receiver: receiver, member: member)))
+                    return Val(heap.adopt(BoundMethod(receiver: receiver, member: member)))
                 }
             case .handle:
                 let h = unsafeDowncast(o, to: HandleObj.self)
                 if let v = try h.attribute(self, ts, member) { return v }
-                return Val(heap.register(BoundMethod(receiver: receiver, member: member)))
+                return Val(heap.adopt(BoundMethod(receiver: receiver, member: member)))
             default:
                 break
             }

@@ -92,19 +92,23 @@ extension VM {
                                               enclosing: closure.takeUnretainedValue(), base: base)
                     case .newList, .listAppend:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
-                        let list: ListObj
+                        let list: Unmanaged<ListObj>
                         if UInt8(truncatingIfNeeded: w) == Opcode.newList.rawValue {
-                            list = heap.register(ListObj(capacity: c))
+                            list = heap.adopt(ListObj(capacity: c))
                             regs[a] = Val(list)
                         } else {
-                            list = regs[a].asList!
-                            heap.noteAllocation(list.reserve(c))
+                            guard case .object(let u) = regs[a] else { break }
+                            list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+                            let grown = list._withUnsafeGuaranteedRef { $0.reserve(c) }
+                            heap.noteAllocation(grown)
                         }
-                        for i in 0..<c { list.append(regs[b + i]) }
+                        list._withUnsafeGuaranteedRef { l in
+                            for i in 0..<c { l.append(regs[b + i]) }
+                        }
                     case .newMap, .mapInsert:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
                         if UInt8(truncatingIfNeeded: w) == Opcode.newMap.rawValue {
-                            regs[a] = Val(heap.register(MapObj(capacity: c)))
+                            regs[a] = Val(heap.adopt(MapObj(capacity: c)))
                         }
                         let map = regs[a].asMap!
                         for i in 0..<c {
@@ -431,9 +435,10 @@ extension VM {
 
     func makeClosure(_ ts: ThreadState, _ proto: Proto, enclosing: Closure, base: Int) -> Val {
         let descs = proto.upvalues
-        let c = heap.register(Closure(proto: proto, upvalueCount: descs.count))
+        let c = heap.adopt(Closure(proto: proto, upvalueCount: descs.count))
+        let ups = c._withUnsafeGuaranteedRef { $0.upvalues }
         for (i, d) in descs.enumerated() {
-            (c.upvalues + i).initialize(to: d.isLocal ? ts.captureUpvalue(base + d.index) : enclosing.upvalues[d.index])
+            (ups + i).initialize(to: d.isLocal ? ts.captureUpvalue(base + d.index) : enclosing.upvalues[d.index])
         }
         return Val(c)
     }

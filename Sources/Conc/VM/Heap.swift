@@ -78,6 +78,20 @@ final class Heap {
         return o
     }
 
+    /// Registers a new object and takes over the caller's reference to it, so no
+    /// reference count changes hands (the hot allocation paths use this).
+    @inline(__always)
+    func adopt<T: Obj>(_ o: consuming T) -> Unmanaged<T> {
+        let u = Unmanaged.passUnretained(o)
+        let size = u._withUnsafeGuaranteedRef { obj in
+            obj.heapIndex = objects.count
+            return obj.byteSize
+        }
+        objects.append(consume o)
+        noteAllocation(size)
+        return u
+    }
+
     /// Records memory an object grew by after it was registered.
     @inline(__always)
     func noteAllocation(_ bytes: Int) {

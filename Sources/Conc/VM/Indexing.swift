@@ -92,7 +92,7 @@ extension VM {
                 let r = ListObj(capacity: max(stop - start, 0))
                 var i = start
                 while i < stop { r.append(l[i]); i += 1 }
-                return Val(heap.register(r))
+                return Val(heap.adopt(r))
             }
             return string(x.asString!.substring(from: start, to: max(start, stop)))
         }
@@ -105,7 +105,7 @@ extension VM {
         if let l = x.asList {
             let r = ListObj(capacity: indices.count)
             for i in indices { r.append(l[i]) }
-            return Val(heap.register(r))
+            return Val(heap.adopt(r))
         }
         let s = x.asString!
         var out: [UInt8] = []

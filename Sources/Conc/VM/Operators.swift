@@ -21,7 +21,7 @@ extension VM {
             break
         }
         if let s = x.asString {
-            if op == .add, let t = y.asString { return Val(heap.register(StrObj(concatenating: s, t))) }
+            if op == .add, let t = y.asString { return Val(heap.adopt(StrObj(concatenating: s, t))) }
             if op == .mul, case .int(let n) = y { return try repeatString(ts, s, n) }
         }
         if let l = x.asList {
@@ -29,7 +29,7 @@ extension VM {
                 let r = ListObj(capacity: l.count + m.count)
                 for v in l.items { r.append(v) }
                 for v in m.items { r.append(v) }
-                return Val(heap.register(r))
+                return Val(heap.adopt(r))
             }
             if op == .mul, case .int(let n) = y { return try repeatList(ts, l, n) }
         }
@@ -169,7 +169,7 @@ extension VM {
         if o || total > 1 << 28 { throw ts.error("MemoryError", "repeated list is too long") }
         let r = ListObj(capacity: total)
         for _ in 0..<n { for v in l.items { r.append(v) } }
-        return Val(heap.register(r))
+        return Val(heap.adopt(r))
     }
 
     func negate(_ ts: ThreadState, _ x: Val) throws(Unwind) -> Val {

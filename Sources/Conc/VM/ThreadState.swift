@@ -91,8 +91,7 @@ final class ThreadState {
             if at < index { break }
             i -= 1
         }
-        let u = vm.heap.register(Upvalue(location: stack + index, stackIndex: index))
-        let m = Unmanaged.passUnretained(u)
+        let m = vm.heap.adopt(Upvalue(location: stack + index, stackIndex: index))
         openUpvalues.insert(m, at: i)
         highestOpenUpvalue = max(highestOpenUpvalue, index)
         return m
@@ -113,7 +112,7 @@ final class ThreadState {
 
     /// A new error value, ready to throw.
     func error(_ kind: String, _ message: String) -> Unwind {
-        .thrown(Val(vm.heap.register(ErrorObj(kind: kind, message: message))))
+        .thrown(Val(vm.heap.adopt(ErrorObj(kind: kind, message: message))))
     }
 
     /// The source position of the instruction a frame is executing.

@@ -115,7 +115,7 @@ final class VM {
         let n = bytes.count
         if n == 1, let b = bytes.first, b < 0x80 { return Val(asciiStrings[Int(b)]) }
         if n == 0 { return Val(emptyString) }
-        return Val(heap.register(StrObj(bytes: bytes)))
+        return Val(heap.adopt(StrObj(bytes: bytes)))
     }
 
     func string(_ s: String) -> Val {
@@ -126,10 +126,10 @@ final class VM {
     /// A finished builder's string.
     func string(_ builder: StringBuilder) -> Val {
         if builder.count == 0 { return Val(emptyString) }
-        return Val(heap.register(builder.finish()))
+        return Val(heap.adopt(builder.finish()))
     }
 
-    func list(_ items: [Val]) -> Val { Val(heap.register(ListObj(items))) }
+    func list(_ items: [Val]) -> Val { Val(heap.adopt(ListObj(items))) }
 }
 
 /// Writes all of `bytes` to a file descriptor, retrying short writes.

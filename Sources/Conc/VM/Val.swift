@@ -23,6 +23,9 @@ enum Val {
     @inline(__always)
     init(_ obj: Obj) { self = .object(Unmanaged.passUnretained(obj)) }
 
+    @inline(__always)
+    init<T: Obj>(_ u: Unmanaged<T>) { self = .object(Unmanaged<Obj>.fromOpaque(u.toOpaque())) }
+
     /// The heap object, if this is one.
     @inline(__always)
     var obj: Obj? {
