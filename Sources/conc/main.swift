@@ -1,6 +1,16 @@
 // The `conc` command: runs a script file, `-e CODE`, or standard input.
 
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// A parent may have started us with signals blocked (threads of test runners and
+// thread pools often block them, and the mask is inherited): unblock them all, so
+// SIGTERM and SIGINT work as the user expects.
+var noSignals = sigset_t()
+sigemptyset(&noSignals)
+sigprocmask(SIG_SETMASK, &noSignals, nil)
 
 do {
     var command = try ConcCommand.parseAsRoot()
