@@ -30,7 +30,11 @@ extension VM {
         }
         defineNative("str", 0, 1) { ts, args throws(Unwind) in
             if args.count == 0 { return ts.vm.string([]) }
-            if case .int(let i) = args[0] { return ts.vm.string(String(i).utf8) }
+            if case .int(let i) = args[0] {
+                var out = StringBuilder(capacity: 20)
+                out.append(int: i)
+                return ts.vm.string(out)
+            }
             if args[0].asString != nil { return args[0] }
             return ts.vm.string(try ts.vm.str(ts, args[0]))
         }

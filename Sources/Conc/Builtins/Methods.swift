@@ -153,8 +153,14 @@ extension VM {
             guard let l = args[0].asList else {
                 throw ts.error("TypeError", "join() argument must be a list, not \(args[0].typeName)")
             }
-            var out = StringBuilder()
             let separator = s.bytes
+            var size = separator.count * max(l.count - 1, 0)
+            for i in 0..<l.count {
+                if case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                    size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
+                }
+            }
+            var out = StringBuilder(capacity: size)
             for i in 0..<l.count {
                 guard case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
                     throw ts.error("TypeError", "join() item \(i) must be a string, not \(l[i].typeName)")

@@ -16,12 +16,22 @@ extension VM {
 
     /// The concatenation of `str` of `count` values (string interpolation).
     func concat(_ ts: ThreadState, _ values: UnsafeMutablePointer<Val>, count: Int) throws(Unwind) -> Val {
-        var out = StringBuilder()
+        // Size the buffer for the common case (strings and ints) so it never grows.
+        var size = 0
+        for i in 0..<count {
+            switch values[i] {
+            case .object(let u) where u._withUnsafeGuaranteedRef({ $0.kind }) == .string:
+                size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
+            case .int: size += 20
+            default: size += 16
+            }
+        }
+        var out = StringBuilder(capacity: size)
         for i in 0..<count {
             if case .object(let u) = values[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
                 Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
             } else if case .int(let n) = values[i] {
-                out.append(Array(String(n).utf8))
+                out.append(int: n)
             } else {
                 out.append(try str(ts, values[i]))
             }

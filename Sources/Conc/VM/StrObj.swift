@@ -213,6 +213,23 @@ struct StringBuilder {
         count += 1
     }
 
+    /// Appends an int's decimal digits without building a Swift string.
+    mutating func append(int value: Int) {
+        reserve(20)
+        var v = value.magnitude
+        if value < 0 { storage[count] = UInt8(ascii: "-"); count += 1 }
+        var digits = 1
+        var probe = v
+        while probe >= 10 { probe /= 10; digits += 1 }
+        var at = count + digits - 1
+        repeat {
+            storage[at] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            v /= 10
+            at -= 1
+        } while v > 0
+        count += digits
+    }
+
     /// The finished string; the builder must not be used afterwards.
     func finish() -> StrObj {
         StrObj(adopting: storage, byteCount: count)
