@@ -68,6 +68,7 @@ struct ConcCommand: ParsableCommand {
         }
 
         let conc = Interpreter(options: options)
+        ProcessSignals.routeInterrupts(to: conc)
         do {
             if check {
                 try conc.check(source, file: name)

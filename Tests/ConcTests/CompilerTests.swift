@@ -236,11 +236,11 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
 
     // MARK: compile-time errors and scoping
 
-    @Test func duplicateLetInABlockIsASyntaxErrorAtTheSecondLet() {
+    @Test func duplicateLetInABlockIsASyntaxErrorAtTheSecondName() {
         let e = syntaxError("fn f() {\n  let a = 1\n  let a = 2\n}")
         #expect(e?.kind == "SyntaxError")
         #expect(e?.line == 3)
-        #expect(e?.column == 3)
+        #expect(e?.column == 7)
         #expect(e?.message.contains("'a'") == true)
     }
 
@@ -248,7 +248,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         let e = syntaxError("if true {\n    let q = 1\n    let q = 2\n}")
         #expect(e?.kind == "SyntaxError")
         #expect(e?.line == 3)
-        #expect(e?.column == 5)
+        #expect(e?.column == 9)
     }
 
     @Test func duplicateParameterOrParameterAndLetInBody() throws {

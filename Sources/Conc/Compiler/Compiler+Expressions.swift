@@ -199,7 +199,8 @@ extension Compiler {
 
     func stringConstant(_ s: String) throws(SyntaxError) -> Int {
         let bytes = Array(s.utf8)
-        return try fb.constant(.string(bytes)) { Val(vm.heap.register(StrObj(bytes: bytes))) }
+        // `vm.string` shares one-character ASCII strings, so `ch == "a"` is an identity hit.
+        return try fb.constant(.string(bytes)) { vm.string(bytes) }
     }
 
     /// A list or map literal: elements go into consecutive registers, in chunks, so a

@@ -2,6 +2,9 @@
 // threads). Several may live in one process.
 
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A Conc interpreter.
 ///
@@ -11,9 +14,24 @@ import Synchronization
 /// let v = try conc.evaluate("fib(20)")   // .int(6765)
 /// ```
 public final class Interpreter: @unchecked Sendable {
-    // Sendable: every entry point serialises on `lock` before touching the VM.
+    // Sendable: every entry point goes through `exclusive` before touching the VM.
     let vm: VM
     private let lock = Mutex(())
+    /// The thread inside `exclusive` (0: none), so a host function may call back into
+    /// its own interpreter without deadlocking on `lock`.
+    private let owner = Atomic<UInt>(0)
+
+    /// Runs `body` with the interpreter to itself. A call from the thread that is
+    /// already inside (a host function using its interpreter) runs at once.
+    private func exclusive<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        let me = UInt(bitPattern: Int(bitPattern: pthread_self()))
+        if owner.load(ordering: .relaxed) == me { return try body() }
+        return try lock.withLock { _ throws(E) -> sending R in
+            owner.store(me, ordering: .relaxed)
+            defer { owner.store(0, ordering: .relaxed) }
+            return try body()
+        }
+    }
 
     public init(options: InterpreterOptions = InterpreterOptions()) {
         vm = VM(options: options)
@@ -23,8 +41,8 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Where `print` and `write` send text; nil (the default) means standard output.
     public var output: (@Sendable (String) -> Void)? {
-        get { lock.withLock { _ in vm.output.sink } }
-        set { lock.withLock { _ in vm.output.sink = newValue } }
+        get { exclusive { vm.output.sink } }
+        set { exclusive { vm.output.sink = newValue } }
     }
 
     /// Compiles and runs a program.
@@ -46,7 +64,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Checks a program's syntax without running it.
     public func check(_ source: [UInt8], file: String) throws(ConcError) {
-        try lock.withLock { _ throws(ConcError) in
+        try exclusive { () throws(ConcError) in
             vm.sources[file] = source
             _ = try vm.compile(source, file: file, mode: .run)
         }
@@ -54,7 +72,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// The bytecode listing of a program (what `conc --dis` prints).
     public func disassemble(_ source: [UInt8], file: String) throws(ConcError) -> String {
-        try lock.withLock { _ throws(ConcError) in
+        try exclusive { () throws(ConcError) in
             vm.sources[file] = source
             return disassembly(of: try vm.compile(source, file: file, mode: .run))
         }
@@ -62,7 +80,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Calls the global function `name` with `args`.
     public func call(_ name: String, _ args: [Value] = []) throws(ConcError) -> Value {
-        try lock.withLock { _ throws(ConcError) in
+        try exclusive { () throws(ConcError) in
             guard let f = vm.global(name) else {
                 throw ConcError(kind: "NameError", message: "name '\(name)' is not defined")
             }
@@ -74,7 +92,7 @@ public final class Interpreter: @unchecked Sendable {
     /// Conc errors: a `ConcError` keeps its kind, any other error becomes `HostError`.
     public func define(_ name: String, arity: ClosedRange<Int>? = nil,
                        _ body: @escaping @Sendable ([Value]) throws -> Value) {
-        lock.withLock { _ in
+        exclusive {
             vm.defineNative(name, arity?.lowerBound ?? 0, arity?.upperBound ?? -1) { ts, args throws(Unwind) in
                 let vm = ts.vm
                 let hostArgs = (0..<args.count).map { vm.snapshot(args[$0]) }
@@ -91,9 +109,9 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Reads or writes a global variable (nil: undefined).
     public subscript(name: String) -> Value? {
-        get { lock.withLock { _ in vm.global(name).map { vm.snapshot($0) } } }
+        get { exclusive { vm.global(name).map { vm.snapshot($0) } } }
         set {
-            lock.withLock { _ in
+            exclusive {
                 vm.setGlobal(name, newValue.map { vm.value(from: $0) } ?? .undefined)
             }
         }
@@ -106,7 +124,7 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     private func execute(_ source: [UInt8], file: String, mode: Compiler.Mode) throws(ConcError) -> Value {
-        try lock.withLock { _ throws(ConcError) in
+        try exclusive { () throws(ConcError) in
             vm.sources[file] = source
             let proto = try vm.compile(source, file: file, mode: mode)
             let closure = vm.heap.register(Closure(proto: proto, upvalueCount: 0))
@@ -132,7 +150,11 @@ extension VM {
     func runHostCall(_ f: Val, _ args: [Value]) throws(ConcError) -> Value {
         let ts = mainThread!
         let savedBudget = ts.budgetLeft
-        if ts.nativeDepth == 0, let b = options.instructionBudget { ts.budgetLeft = max(b, 1) }
+        if ts.nativeDepth == 0 {
+            // An interrupt asked for while nothing ran is not held against the next run.
+            interruptRequested.store(false, ordering: .relaxed)
+            if let b = options.instructionBudget { ts.budgetLeft = max(b, 1) }
+        }
         defer {
             ts.budgetLeft = savedBudget
             output.flush()

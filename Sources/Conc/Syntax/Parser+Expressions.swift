@@ -42,7 +42,10 @@ extension Parser.State {
         } else {
             lhs = try parseUnary()
         }
+        var links = 0
         while let precedence = binaryPrecedence(atLeast: minPrecedence) {
+            links += 1
+            if links > Parser.maxOperatorChain { throw fail("expression too long", at: pos) }
             if precedence == Precedence.comparison {
                 lhs = try parseComparison(lhs)
                 continue
@@ -120,7 +123,10 @@ extension Parser.State {
     /// postfix_op         = call_op | index_op | slice_op | member_op ;
     func parsePostfix() throws(ParseFailure) -> Expr {
         var expr = try parsePrimary()
+        var links = 0
         while !stopsAtNewline {
+            links += 1
+            if links > Parser.maxPostfixChain { throw fail("expression too long", at: pos) }
             switch kind {
             case .leftParen: expr = try parseCall(expr)
             case .leftBracket: expr = try parseSubscript(expr)

@@ -24,6 +24,12 @@ struct ParseFailure: Error {}
 enum Parser {
     /// The deepest nesting of brackets, blocks and unary operators that parses.
     static let maxDepth = 200
+    /// The longest chain of postfix operations (`f()()`, `a.b.c`, `x[1][2]`) and of
+    /// binary operators at one level (`1 + 2 + ...`). The parser reads chains in loops,
+    /// but they still make a tree as deep as they are long, which the compiler walks
+    /// and Swift frees recursively.
+    static let maxPostfixChain = 500
+    static let maxOperatorChain = 10_000
 
     /// Parses a whole program; the returned block ends at the end-of-file position.
     static func parse(_ source: [UInt8]) throws(SyntaxError) -> Block {

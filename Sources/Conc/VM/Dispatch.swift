@@ -46,14 +46,16 @@ extension VM {
         while true {
             do throws(Unwind) {
                 while true {
+                    let w = code[pc]
+                    pc &+= 1
+                    // The safe point comes after the fetch, so an error it raises (an
+                    // interrupt, a budget) belongs to the instruction about to run.
                     ticks &-= 1
                     if ticks < 0 {
                         ticks = VM.safePointInterval
                         ts.frames[fi].pc = pc
                         try safePoint(ts)
                     }
-                    let w = code[pc]
-                    pc &+= 1
                     let a = Int(truncatingIfNeeded: (w >> 8) & 0xFFFF)
                     switch unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self) {
                     case .move:

@@ -61,6 +61,15 @@ extension VM {
 
     /// `x[lo:hi:step]` for lists and strings, bounds clamped as in Python.
     func slice(_ ts: ThreadState, _ x: Val, _ lo: Val, _ hi: Val, _ step: Val) throws(Unwind) -> Val {
+        // The common case first: an ASCII string, int or omitted bounds, no step.
+        if case .nil = step, case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+            let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
+            let (n, ascii) = s._withUnsafeGuaranteedRef { ($0.byteCount, $0.isASCII) }
+            if ascii, let a = asciiBound(lo, n, 0), let b = asciiBound(hi, n, n) {
+                if b <= a { return string(StringBuilder(capacity: 0)) }
+                return s._withUnsafeGuaranteedRef { string($0.bytes[a..<b]) }
+            }
+        }
         func bound(_ v: Val) throws(Unwind) -> Int? {
             switch v {
             case .nil: return nil
@@ -111,6 +120,16 @@ extension VM {
         var out: [UInt8] = []
         for i in indices { out += s.substring(from: i, to: i + 1) }
         return string(out)
+    }
+
+    /// A slice bound clamped into `0...count` (step 1), or nil when it is not an int or nil.
+    @inline(__always)
+    private func asciiBound(_ v: Val, _ count: Int, _ omitted: Int) -> Int? {
+        switch v {
+        case .nil: return omitted
+        case .int(let i): return i < 0 ? max(i &+ count, 0) : min(i, count)
+        default: return nil
+        }
     }
 
     /// `item in container`.

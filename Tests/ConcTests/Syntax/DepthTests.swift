@@ -78,8 +78,10 @@ let shapes: [(name: String, make: @Sendable (Int) -> String)] = [
 
     @Test func longFlatInputIsFine() throws {
         // Length without nesting costs no stack: a long operator chain, a long list.
-        let sum = (0..<20_000).map(String.init).joined(separator: " + ")
+        let sum = (0..<Parser.maxOperatorChain + 1).map(String.init).joined(separator: " + ")
         #expect(try Parser.parse(Array(sum.utf8)).stmts.count == 1)
+        let tooLong = (0..<Parser.maxOperatorChain + 2).map(String.init).joined(separator: " + ")
+        #expect(throws: SyntaxError.self) { try Parser.parse(Array(tooLong.utf8)) }
         let list = "[" + (0..<20_000).map(String.init).joined(separator: ", ") + "]"
         #expect(try Parser.parse(Array(list.utf8)).stmts.count == 1)
         let program = (0..<5_000).map { "let x\($0) = \($0)" }.joined(separator: "\n")
