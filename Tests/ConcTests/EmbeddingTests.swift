@@ -754,3 +754,19 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
         #expect(sink.value == "")
     }
 }
+
+@Suite struct ReentrantHostTests {
+    @Test func hostFunctionMayUseItsOwnInterpreter() throws {
+        let conc = Interpreter()
+        conc.define("peek", arity: 0...0) { [conc] _ in conc["g"] ?? .nil }
+        conc.define("eval_twice", arity: 1...1) { [conc] args in
+            let code = args[0].stringValue ?? "nil"
+            let a = try conc.evaluate(code)
+            let b = try conc.call("double", [a])
+            return b
+        }
+        try conc.run("let g = 41\nfn double(x) { return x * 2 }")
+        #expect(try conc.evaluate("peek() + 1") == .int(42))
+        #expect(try conc.evaluate("eval_twice(\"g + 1\")") == .int(84))
+    }
+}
