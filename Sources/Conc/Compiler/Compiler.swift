@@ -213,8 +213,10 @@ final class Compiler {
         try expr(iterable, into: state)
         fb.pos = iterable.pos
         fb.emit(.iterPrep, state, state)
+        // The test sits at the bottom (entered by a jump once), so each iteration costs
+        // one `iterNext`, which jumps back to the body while there are items.
+        let enter = fb.emitJump(.jump)
         let top = fb.code.count
-        let next = fb.emitJump(.iterNext, state)
         beginScope()
         let variable = try fb.allocate()
         try declareLocal(name, register: variable, at: namePos)
@@ -224,8 +226,10 @@ final class Compiler {
         }
         fb.pos = body.end
         endScope()
-        try fb.emitLoop(to: top)
-        try fb.patch(next)
+        try fb.patch(enter)
+        fb.pos = iterable.pos
+        let next = fb.emit(.iterNext, state)
+        try fb.patch(next, to: top)
         try patchBreaks()
         fb.freeRegister = state
     }

@@ -134,7 +134,8 @@ enum Opcode: UInt8, CaseIterable {
     case slice
     /// Start iterating R[B]: its state goes in R[A]...R[A+3]
     case iterPrep
-    /// R[A+4] = the next item of the iteration in R[A]...R[A+3], or pc += sC when done
+    /// If the iteration in R[A]...R[A+3] has another item: R[A+4] = it, pc += sC
+    /// (back to the loop body); else go on to the next instruction
     case iterNext
     /// R[A] = the concatenation of str(R[B]), ..., str(R[B+C-1])
     case concat

@@ -346,10 +346,9 @@ extension VM {
                                 regs[a + 4] = .int(cur)
                                 let (n, o) = cur.addingReportingOverflow(step)
                                 regs[a + 1] = o ? .int(stop) : .int(n)
-                            } else {
                                 pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
                             }
-                        } else if !(try iterNext(ts, regs + a)) {
+                        } else if try iterNext(ts, regs + a) {
                             pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
                         }
                     case .concat:
