@@ -155,6 +155,12 @@ extension Compiler {
     }
 
     func index(_ o: Expr, _ i: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        if let k = immediateIndex(i) {
+            let ro = try exprAnyRegister(o)
+            fb.pos = pos
+            fb.emit(.getIndexInt, target, ro, k)
+            return
+        }
         let ro = try exprAnyRegister(o)
         let ri = try exprAnyRegister(i)
         fb.pos = pos
@@ -397,6 +403,23 @@ extension Compiler {
                 fb.pos = target.pos
                 fb.emit(.setGlobal, t, g)
             }
+        case .index(let o, let i) where immediateIndex(i) != nil:
+            let k = immediateIndex(i)!
+            if let op {
+                let ro = try exprAnyRegister(o)
+                let t = try fb.allocate()
+                fb.pos = target.pos
+                fb.emit(.getIndexInt, t, ro, k)
+                let rv = try exprAnyRegister(value)
+                fb.pos = value.pos
+                fb.emit(Compiler.opcode(for: op), t, t, rv)
+                fb.emit(.setIndexInt, ro, k, t)
+            } else {
+                let rv = try exprAnyRegister(value)
+                let ro = try exprAnyRegister(o)
+                fb.pos = target.pos
+                fb.emit(.setIndexInt, ro, k, rv)
+            }
         case .index(let o, let i):
             if let op {
                 let ro = try exprAnyRegister(o)
@@ -419,6 +442,15 @@ extension Compiler {
             // `a.b` only reads attributes of built-in values (LANGUAGE.md section 4).
             throw SyntaxError("invalid assignment target", at: target.pos)
         }
+    }
+
+    /// An index written as an int literal small enough for an immediate operand.
+    func immediateIndex(_ i: Expr) -> Int? {
+        if case .intLiteral(let k) = i.kind, Instruction.immediateRange.contains(k) { return k }
+        if case .unary(.neg, let x) = i.kind, case .intLiteral(let k) = x.kind, Instruction.immediateRange.contains(-k) {
+            return -k
+        }
+        return nil
     }
 
     /// True when compiling `e` into a register writes that register only once, after

@@ -56,6 +56,8 @@ private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int) -> String {
     case .call: return "R\(a) \(b)"
     case .invoke: return "R\(a) .\(p.members[b].name) \(c)"
     case .getMember: return "R\(a) R\(b) .\(p.members[c].name)"
+    case .getIndexInt: return "R\(a) R\(b) \(ins.sc)"
+    case .setIndexInt: return "R\(a) \(ins.sb) R\(c)"
     case .slice, .iterPrep: return "R\(a) R\(b)"
     case .iterNext: return "R\(a) \(target(ins.sc))"
     case .spawn: return "R\(a) \(b == 0 ? "thread" : "process") \(c)"

@@ -130,6 +130,10 @@ enum Opcode: UInt8, CaseIterable {
     case getIndex
     /// R[A][R[B]] = R[C]
     case setIndex
+    /// R[A] = R[B][sC]: an index that is an int literal
+    case getIndexInt
+    /// R[A][sB] = R[C]: an index that is an int literal
+    case setIndexInt
     /// R[A] = R[B][R[B+1] : R[B+2] : R[B+3]] (nil bounds are omitted ones)
     case slice
     /// Start iterating R[B]: its state goes in R[A]...R[A+3]

@@ -333,6 +333,32 @@ extension VM {
                             continue
                         }
                         try setIndex(ts, x, i, regs[Int(truncatingIfNeeded: w >> 44)])
+                    case .getIndexInt:
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let j = Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        if case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                            let l = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+                            let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
+                            let k = j < 0 ? j &+ count : j
+                            if k >= 0 && k < count {
+                                regs[a] = buf[k]
+                                continue
+                            }
+                        }
+                        regs[a] = try getIndex(ts, x, .int(j))
+                    case .setIndexInt:
+                        let x = regs[a]
+                        let j = Int(truncatingIfNeeded: Int64(bitPattern: w << 20) >> 44)
+                        if case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                            let l = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
+                            let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
+                            let k = j < 0 ? j &+ count : j
+                            if k >= 0 && k < count {
+                                buf[k] = regs[Int(truncatingIfNeeded: w >> 44)]
+                                continue
+                            }
+                        }
+                        try setIndex(ts, x, .int(j), regs[Int(truncatingIfNeeded: w >> 44)])
                     case .slice:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
                         regs[a] = try slice(ts, regs[b], regs[b + 1], regs[b + 2], regs[b + 3])
