@@ -137,15 +137,25 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(f.ops.contains("lt"))
     }
 
-    @Test func forOverRangeUsesIterPrepAndIterNext() throws {
+    @Test func forOverRangeCountsWithoutARangeObject() throws {
         let main = try function("<main>", in: "for i in range(10) { print(i) }")
-        #expect(main.ops.contains("iterPrep"))
-        #expect(main.ops.contains("iterNext"))
-        let prep = try #require(main.ops.firstIndex(of: "iterPrep"))
-        let next = try #require(main.ops.firstIndex(of: "iterNext"))
-        #expect(prep < next)
-        // The loop jumps back to iterNext.
-        #expect(main.ops[next...].contains("jump"))
+        // `range` in a for header starts with iterRange and never calls range().
+        #expect(main.ops.contains("iterRange"))
+        #expect(!main.ops.contains("call") || main.ops.filter { $0 == "call" }.count == 1)
+        let start = try #require(main.ops.firstIndex(of: "iterRange"))
+        let next = try #require(main.ops.lastIndex(of: "iterNext"))
+        #expect(start < next)
+        // The test sits at the bottom: one jump in, then iterNext jumps back each time.
+        #expect(main.ops[start + 1] == "jump")
+        #expect(main.ops.filter { $0 == "iterNext" }.count == 1)
+    }
+
+    @Test func rangeRedefinedIsCalledLikeAnyFunction() throws {
+        let conc = Interpreter()
+        let out = OutputCollector()
+        conc.output = { out.append($0) }
+        try conc.run("let range = fn(n) { return [n, n + 1] }\nfor i in range(3) { print(i) }")
+        #expect(out.value == "3\n4\n")
     }
 
     @Test func forOverAListUsesTheSameIteration() throws {

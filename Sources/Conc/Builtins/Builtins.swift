@@ -54,17 +54,10 @@ extension VM {
             throw ts.error("TypeError", "object of type '\(v.typeName)' has no len()")
         }
         defineNative("range", 1, 3) { ts, args throws(Unwind) in
-            var ints: [Int] = []
-            for i in 0..<args.count {
-                guard case .int(let n) = args[i] else {
-                    throw ts.error("TypeError", "range() arguments must be ints, not \(args[i].typeName)")
-                }
-                ints.append(n)
-            }
-            let (start, stop, step) = ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count == 3 ? ints[2] : 1)
-            if step == 0 { throw ts.error("ValueError", "range() step must not be zero") }
+            let (start, stop, step) = try ts.vm.rangeBounds(ts, args)
             return Val(ts.vm.heap.adopt(RangeObj(start: start, stop: stop, step: step)))
         }
+        if case .object(let u)? = global("range") { rangeFunction = u }
         defineNative("error", 1, 2) { ts, args throws(Unwind) in
             let vm = ts.vm
             guard let kind = args[0].asString else {
@@ -106,6 +99,24 @@ extension VM {
             case .failure(let e): throw ts.error(e.kind, e.message)
             }
         }
+    }
+
+    /// The start, stop and step of `range(args)`, with range's errors.
+    func rangeBounds(_ ts: ThreadState, _ args: Args) throws(Unwind) -> (Int, Int, Int) {
+        var ints = (0, 0, 1)
+        for i in 0..<args.count {
+            guard case .int(let n) = args[i] else {
+                throw ts.error("TypeError", "range() arguments must be ints, not \(args[i].typeName)")
+            }
+            switch (args.count, i) {
+            case (1, _): ints.1 = n
+            case (_, 0): ints.0 = n
+            case (_, 1): ints.1 = n
+            default: ints.2 = n
+            }
+        }
+        if ints.2 == 0 { throw ts.error("ValueError", "range() step must not be zero") }
+        return ints
     }
 
     /// The elements of an iterable built-in value, for `sorted`, `sum`, `min` and `max`.

@@ -210,9 +210,18 @@ final class Compiler {
     func forStatement(_ name: String, _ namePos: SourcePos, _ iterable: Expr, _ body: Block) throws(SyntaxError) {
         // Registers: four of iteration state, then the loop variable.
         let state = try fb.allocate(4)
-        try expr(iterable, into: state)
-        fb.pos = iterable.pos
-        fb.emit(.iterPrep, state, state)
+        if case .call(let callee, let args) = iterable.kind, case .name("range") = callee.kind,
+           (1...3).contains(args.count), case .global = resolve("range") {
+            // `for i in range(...)`: the arguments go straight into the state registers.
+            try expr(callee, into: state)
+            for (i, a) in args.enumerated() { try expr(a, into: state + 1 + i) }
+            fb.pos = iterable.pos
+            fb.emit(.iterRange, state, args.count)
+        } else {
+            try expr(iterable, into: state)
+            fb.pos = iterable.pos
+            fb.emit(.iterPrep, state, state)
+        }
         // The test sits at the bottom (entered by a jump once), so each iteration costs
         // one `iterNext`, which jumps back to the body while there are items.
         let enter = fb.emitJump(.jump)

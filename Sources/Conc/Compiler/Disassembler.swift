@@ -59,6 +59,7 @@ private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int) -> String {
     case .getIndexInt: return "R\(a) R\(b) \(ins.sc)"
     case .setIndexInt: return "R\(a) \(ins.sb) R\(c)"
     case .slice, .iterPrep: return "R\(a) R\(b)"
+    case .iterRange: return "R\(a) \(b)"
     case .iterNext: return "R\(a) \(target(ins.sc))"
     case .spawn: return "R\(a) \(b == 0 ? "thread" : "process") \(c)"
     case .returnNil: return ""

@@ -138,6 +138,10 @@ enum Opcode: UInt8, CaseIterable {
     case slice
     /// Start iterating R[B]: its state goes in R[A]...R[A+3]
     case iterPrep
+    /// Start iterating R[A](R[A+1], ..., R[A+B]), a call of `range` in a `for` header:
+    /// if R[A] is the built-in `range`, count in R[A]...R[A+3] without making a range
+    /// object; otherwise call it and start iterating the result
+    case iterRange
     /// If the iteration in R[A]...R[A+3] has another item: R[A+4] = it, pc += sC
     /// (back to the loop body); else go on to the next instruction
     case iterNext

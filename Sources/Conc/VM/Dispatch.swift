@@ -364,6 +364,19 @@ extension VM {
                         regs[a] = try slice(ts, regs[b], regs[b + 1], regs[b + 2], regs[b + 3])
                     case .iterPrep:
                         try iterPrep(ts, regs + a)
+                    case .iterRange:
+                        let argc = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
+                        if case .object(let u) = regs[a], u.toOpaque() == rangeFunction?.toOpaque() {
+                            let (start, stop, step) = try rangeBounds(ts, Args(base: regs + a + 1, count: argc))
+                            regs[a] = .nil
+                            regs[a + 1] = .int(start)
+                            regs[a + 2] = .int(stop)
+                            regs[a + 3] = .int(step)
+                        } else {
+                            ts.frames[fi].pc = pc
+                            regs[a] = try callFunction(ts, regs[a], Array(UnsafeBufferPointer(start: regs + a + 1, count: argc)))
+                            try iterPrep(ts, regs + a)
+                        }
                     case .iterNext:
                         // Fast path: a range, counting in registers.
                         if case .nil = regs[a], case .int(let cur) = regs[a + 1],

@@ -50,6 +50,9 @@ final class VM {
     /// allocates nothing for them.
     private(set) var asciiStrings: [StrObj] = []
     private(set) var emptyString: StrObj!
+    /// The built-in `range`, so `for i in range(...)` can count without calling it while
+    /// the global still holds it.
+    var rangeFunction: Unmanaged<Obj>?
 
     init(options: InterpreterOptions) {
         self.options = options
