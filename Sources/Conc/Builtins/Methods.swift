@@ -180,7 +180,7 @@ extension VM {
                     let b = src[i]
                     p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
                 }
-                if n == 0 { p.deallocate(); return string(StringBuilder()) }
+                if n == 0 { p.deallocate(); return Val(emptyString) }
                 return Val(heap.adopt(StrObj(adopting: p, byteCount: n)))
             }
             return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())

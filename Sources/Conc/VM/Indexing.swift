@@ -66,7 +66,7 @@ extension VM {
             let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
             let (n, ascii) = s._withUnsafeGuaranteedRef { ($0.byteCount, $0.isASCII) }
             if ascii, let a = asciiBound(lo, n, 0), let b = asciiBound(hi, n, n) {
-                if b <= a { return string(StringBuilder(capacity: 0)) }
+                if b <= a { return Val(emptyString) }
                 return s._withUnsafeGuaranteedRef { string($0.bytes[a..<b]) }
             }
         }

@@ -230,6 +230,9 @@ struct StringBuilder {
         count += digits
     }
 
+    /// Frees the buffer of a builder that is not finished.
+    func discard() { storage.deallocate() }
+
     /// The finished string; the builder must not be used afterwards.
     func finish() -> StrObj {
         StrObj(adopting: storage, byteCount: count)

@@ -128,7 +128,10 @@ final class VM {
 
     /// A finished builder's string.
     func string(_ builder: StringBuilder) -> Val {
-        if builder.count == 0 { return Val(emptyString) }
+        if builder.count == 0 {
+            builder.discard()
+            return Val(emptyString)
+        }
         return Val(heap.adopt(builder.finish()))
     }
 
