@@ -10,8 +10,9 @@
 //    thread's frames (registers are cleared when a frame is entered, so stale slots
 //    never point at freed objects), a frame's closure, an open upvalue, or one of the
 //    interpreter's permanent objects (built-ins, loaded code).
-// 4. Code that runs script code from Swift (a native function calling back) keeps its
-//    own objects alive by pinning them (`pin`/`unpin`) for the duration.
+// 4. Code that runs script code from Swift (`VM.callFunction`) puts the arguments in
+//    stack registers of the frame it pushes, so they are roots like any other; it holds
+//    no other heap object across the call.
 
 /// The mark phase's state: the mark bits and the worklist (an explicit stack, so deep
 /// structures never recurse natively).
@@ -59,8 +60,6 @@ final class Heap {
     @exclusivity(unchecked) var collectionDue = false
     /// Objects that stay alive whatever happens (built-ins, loaded code).
     private var permanent: [Obj] = []
-    /// Objects kept alive by Swift code that runs script code (see rule 4).
-    private var pinned: [Obj] = []
     /// The heap limit in bytes (0: none).
     var limit = 0
     private(set) var collections = 0
@@ -101,8 +100,6 @@ final class Heap {
 
     func makePermanent(_ o: Obj) { permanent.append(o) }
 
-    func pin(_ v: Val) { if let o = v.obj { pinned.append(o) } }
-    func unpin(count: Int = 1) { pinned.removeLast(count) }
 
     /// Marks from the given roots, then frees everything unmarked.
     func collect(markRoots: (inout Marker) -> Void) {
@@ -111,7 +108,6 @@ final class Heap {
         defer { reusableMarker = marker }
         marker.reset(count: objects.count)
         for o in permanent { marker.mark(o) }
-        for o in pinned { marker.mark(o) }
         markRoots(&marker)
         while let o = marker.work.popLast() {
             o.trace(&marker)
@@ -148,7 +144,6 @@ final class Heap {
     /// Frees every object (the interpreter is going away).
     func releaseAll() {
         permanent.removeAll()
-        pinned.removeAll()
         objects.removeAll()
     }
 }

@@ -85,8 +85,6 @@ final class ListObj: Obj {
         return v
     }
 
-    func removeAll() { count = 0 }
-
     func reverse() {
         var i = 0, j = count - 1
         while i < j {

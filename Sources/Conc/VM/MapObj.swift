@@ -181,9 +181,6 @@ final class MapObj: Obj {
         return nil
     }
 
-    @inline(__always) func key(at e: Int) -> Val { slots[e].key }
-    @inline(__always) func value(at e: Int) -> Val { slots[e].value }
-
     /// Live entries in insertion order.
     var entries: [(key: Val, value: Val)] {
         var out: [(key: Val, value: Val)] = []
