@@ -173,14 +173,14 @@ extension VM {
             try argCount(ts, m, args, 0...0)
             if s.isASCII {
                 let n = s.byteCount
-                let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
+                let p = rawAllocate(UInt8.self, capacity: n)
                 let (lo, hi): (UInt8, UInt8) = m.id == .upper ? (97, 122) : (65, 90)
                 let src = s.bytes
                 for i in 0..<n {
                     let b = src[i]
                     p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
                 }
-                if n == 0 { p.deallocate(); return Val(emptyString) }
+                if n == 0 { rawFree(p); return Val(emptyString) }
                 return Val(heap.adopt(StrObj(adopting: p, byteCount: n)))
             }
             return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())

@@ -63,3 +63,29 @@ func writeWholeFile(_ path: String, _ bytes: [UInt8]) -> FileError? {
     }
     return nil
 }
+
+// Buffers of trivial values (bytes, `Val`s, map entries) come from malloc directly:
+// Swift's `UnsafeMutablePointer.allocate` goes through the aligned-allocation path
+// (posix_memalign), which measured about twice as slow per string here. Memory from
+// these functions must be freed with `rawFree`, never `deallocate()`.
+
+/// Uninitialised room for `capacity` values of a trivial type.
+@inline(__always)
+func rawAllocate<T>(_: T.Type, capacity: Int) -> UnsafeMutablePointer<T> {
+    guard let p = malloc(max(capacity, 1) * MemoryLayout<T>.stride) else {
+        fatalError("out of memory allocating \(capacity) × \(T.self)")
+    }
+    return p.bindMemory(to: T.self, capacity: max(capacity, 1))
+}
+
+/// Grows (or shrinks) a buffer from `rawAllocate`, keeping its contents.
+@inline(__always)
+func rawReallocate<T>(_ p: UnsafeMutablePointer<T>, capacity: Int) -> UnsafeMutablePointer<T> {
+    guard let q = realloc(p, max(capacity, 1) * MemoryLayout<T>.stride) else {
+        fatalError("out of memory allocating \(capacity) × \(T.self)")
+    }
+    return q.bindMemory(to: T.self, capacity: max(capacity, 1))
+}
+
+@inline(__always)
+func rawFree<T>(_ p: UnsafeMutablePointer<T>) { free(p) }

@@ -93,10 +93,10 @@ final class Upvalue: Obj {
         super.init(kind: .upvalue)
     }
 
-    deinit { cell?.deallocate() }
+    deinit { if let cell { rawFree(cell) } }
 
     func close() {
-        let c = UnsafeMutablePointer<Val>.allocate(capacity: 1)
+        let c = rawAllocate(Val.self, capacity: 1)
         c.initialize(to: location.pointee)
         cell = c
         location = c
@@ -127,14 +127,14 @@ final class Closure: Obj {
         paramCount = proto.paramCount
         registerCount = proto.registerCount
         self.upvalueCount = upvalueCount
-        upvalues = upvalueCount == 0 ? Closure.noUpvalues : .allocate(capacity: upvalueCount)
+        upvalues = upvalueCount == 0 ? Closure.noUpvalues : rawAllocate(Unmanaged<Upvalue>.self, capacity: upvalueCount)
         super.init(kind: .closure)
     }
 
     /// Shared by every closure that captures nothing, so those cost one allocation.
     nonisolated(unsafe) private static let noUpvalues = UnsafeMutablePointer<Unmanaged<Upvalue>>.allocate(capacity: 1)
 
-    deinit { if upvalueCount > 0 { upvalues.deallocate() } }
+    deinit { if upvalueCount > 0 { rawFree(upvalues) } }
 
     var proto: Proto { protoRef.takeUnretainedValue() }
 

@@ -11,7 +11,7 @@ final class ListObj: Obj {
 
     init(capacity: Int = 0) {
         self.capacity = max(capacity, 4)
-        buf = .allocate(capacity: self.capacity)
+        buf = rawAllocate(Val.self, capacity: self.capacity)
         count = 0
         super.init(kind: .list)
     }
@@ -21,7 +21,7 @@ final class ListObj: Obj {
         for v in items { append(v) }
     }
 
-    deinit { buf.deallocate() }
+    deinit { rawFree(buf) }
 
     override var typeName: String { "list" }
     override var isTruthy: Bool { count != 0 }
@@ -45,10 +45,7 @@ final class ListObj: Obj {
         let need = count + n
         if need <= capacity { return 0 }
         let newCap = max(need, capacity * 2)
-        let nb = UnsafeMutablePointer<Val>.allocate(capacity: newCap)
-        nb.moveInitialize(from: buf, count: count)
-        buf.deallocate()
-        buf = nb
+        buf = rawReallocate(buf, capacity: newCap)
         let grown = (newCap - capacity) * MemoryLayout<Val>.stride
         capacity = newCap
         return grown

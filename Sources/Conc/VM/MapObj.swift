@@ -73,16 +73,16 @@ final class MapObj: Obj {
         var cap = 4
         while cap < capacity { cap *= 2 }
         self.capacity = cap
-        slots = .allocate(capacity: cap)
+        slots = rawAllocate(MapEntry.self, capacity: cap)
         mask = cap * 2 - 1
-        index = .allocate(capacity: cap * 2)
+        index = rawAllocate(Int32.self, capacity: cap * 2)
         index.initialize(repeating: -1, count: cap * 2)
         super.init(kind: .map)
     }
 
     deinit {
-        slots.deallocate()
-        index.deallocate()
+        rawFree(slots)
+        rawFree(index)
     }
 
     override var typeName: String { "map" }
@@ -147,21 +147,21 @@ final class MapObj: Obj {
     /// Grows (or just compacts, if holes make up half the entries) and rebuilds the index.
     private func resize() -> Int {
         let newCap = count * 2 >= capacity ? capacity * 2 : capacity
-        let fresh = UnsafeMutablePointer<MapEntry>.allocate(capacity: newCap)
+        let fresh = rawAllocate(MapEntry.self, capacity: newCap)
         var n = 0
         for i in 0..<used {
             if case .undefined = slots[i].key { continue }
             (fresh + n).initialize(to: slots[i])
             n += 1
         }
-        slots.deallocate()
-        index.deallocate()
+        rawFree(slots)
+        rawFree(index)
         slots = fresh
         let grown = (newCap - capacity) * (MemoryLayout<MapEntry>.stride + 8)
         capacity = newCap
         used = n
         mask = newCap * 2 - 1
-        index = .allocate(capacity: newCap * 2)
+        index = rawAllocate(Int32.self, capacity: newCap * 2)
         index.initialize(repeating: -1, count: newCap * 2)
         for e in 0..<n {
             var slot = fresh[e].hash & mask

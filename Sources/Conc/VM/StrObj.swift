@@ -30,7 +30,7 @@ final class StrObj: Obj {
 
     /// A copy of the given bytes, which must be valid UTF-8.
     convenience init(copying bytes: UnsafeBufferPointer<UInt8>) {
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        let p = rawAllocate(UInt8.self, capacity: bytes.count)
         if let base = bytes.baseAddress { p.initialize(from: base, count: bytes.count) }
         self.init(adopting: p, byteCount: bytes.count)
     }
@@ -38,7 +38,7 @@ final class StrObj: Obj {
     /// A copy of any collection of valid UTF-8 bytes.
     convenience init<C: Collection>(bytes: C) where C.Element == UInt8 {
         let n = bytes.count
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
+        let p = rawAllocate(UInt8.self, capacity: n)
         let copied = bytes.withContiguousStorageIfAvailable { src -> Bool in
             if let base = src.baseAddress { p.initialize(from: base, count: n) }
             return true
@@ -57,7 +57,7 @@ final class StrObj: Obj {
     /// The concatenation of two strings.
     init(concatenating a: StrObj, _ b: StrObj) {
         byteCount = a.byteCount + b.byteCount
-        storage = .allocate(capacity: max(byteCount, 1))
+        storage = rawAllocate(UInt8.self, capacity: byteCount)
         storage.initialize(from: a.storage, count: a.byteCount)
         (storage + a.byteCount).initialize(from: b.storage, count: b.byteCount)
         count = a.count + b.count
@@ -65,7 +65,7 @@ final class StrObj: Obj {
     }
 
 
-    deinit { storage.deallocate() }
+    deinit { rawFree(storage) }
 
     /// The bytes; valid while this object is alive (between two safe points at least).
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: byteCount) }
@@ -179,16 +179,13 @@ struct StringBuilder {
 
     init(capacity: Int = 32) {
         self.capacity = max(capacity, 16)
-        storage = .allocate(capacity: self.capacity)
+        storage = rawAllocate(UInt8.self, capacity: self.capacity)
     }
 
     private mutating func reserve(_ n: Int) {
         guard count + n > capacity else { return }
         let newCapacity = max(capacity * 2, count + n)
-        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        fresh.moveInitialize(from: storage, count: count)
-        storage.deallocate()
-        storage = fresh
+        storage = rawReallocate(storage, capacity: newCapacity)
         capacity = newCapacity
     }
 
@@ -231,7 +228,7 @@ struct StringBuilder {
     }
 
     /// Frees the buffer of a builder that is not finished.
-    func discard() { storage.deallocate() }
+    func discard() { rawFree(storage) }
 
     /// The finished string; the builder must not be used afterwards.
     func finish() -> StrObj {
