@@ -7,6 +7,18 @@ import Glibc
 
 extension VM {
     func arith(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        if op == .add, case .object(let a) = x, case .object(let b) = y,
+           a._withUnsafeGuaranteedRef({ $0.kind }) == .string, b._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+            // String concatenation, the common case, without touching reference counts.
+            let s = Unmanaged<StrObj>.fromOpaque(a.toOpaque()), t = Unmanaged<StrObj>.fromOpaque(b.toOpaque())
+            return s._withUnsafeGuaranteedRef { s in
+                t._withUnsafeGuaranteedRef { t in
+                    if t.byteCount == 0 { return x }
+                    if s.byteCount == 0 { return y }
+                    return Val(heap.adopt(StrObj(concatenating: s, t)))
+                }
+            }
+        }
         switch (x, y) {
         case (.int(let i), .int(let j)):
             return try intArith(ts, op, i, j)
