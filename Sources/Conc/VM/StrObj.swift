@@ -11,7 +11,7 @@ import Glibc
 final class StrObj: Obj {
     /// The UTF-8 bytes, in a buffer this object owns (one allocation, no reference count
     /// to touch when the bytes are read).
-    private let storage: UnsafeMutablePointer<UInt8>
+    let storage: UnsafeMutablePointer<UInt8>
     let byteCount: Int
     /// The number of Unicode scalars.
     let count: Int
@@ -81,13 +81,23 @@ final class StrObj: Obj {
     /// FNV-1a over the bytes, cached.
     var hash: Int {
         if hashed { return cachedHash }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<byteCount {
-            h = (h ^ UInt64(storage[i])) &* 0x100_0000_01b3
-        }
-        cachedHash = Int(bitPattern: UInt(h))
+        cachedHash = StrObj.hash(of: bytes)
         hashed = true
         return cachedHash
+    }
+
+    /// FNV-1a over the bytes: the hash of a string with these bytes.
+    @inline(__always)
+    static func hash(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int(bitPattern: UInt(h))
+    }
+
+    /// Records a hash already computed over these bytes.
+    func presetHash(_ h: Int) {
+        cachedHash = h
+        hashed = true
     }
 
     @inline(__always)
@@ -225,6 +235,11 @@ struct StringBuilder {
             at -= 1
         } while v > 0
         count += digits
+    }
+
+    /// The bytes built so far.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: storage, count: count))
     }
 
     /// Frees the buffer of a builder that is not finished.

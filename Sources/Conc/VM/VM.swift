@@ -2,6 +2,9 @@
 // options and the output buffer.
 
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Buffered output: `print` appends here; the buffer goes to the sink when it grows
 /// large, before anything reads input, before a fork and when a run ends.
@@ -50,6 +53,14 @@ final class VM {
     /// allocates nothing for them.
     private(set) var asciiStrings: [StrObj] = []
     private(set) var emptyString: StrObj!
+    /// Recently made short strings by hash, so making an equal one again shares it
+    /// instead of allocating (strings are immutable, so sharing cannot be seen). The
+    /// table holds no references the collector knows of: it is emptied before every
+    /// collection.
+    private let shortStrings: UnsafeMutablePointer<Unmanaged<StrObj>?>
+    static let shortStringSlots = 4096
+    static let shortStringLength = 16
+
     /// The built-in `range`, so `for i in range(...)` can count without calling it while
     /// the global still holds it.
     var rangeFunction: Unmanaged<Obj>?
@@ -58,6 +69,8 @@ final class VM {
         self.options = options
         scriptArguments = options.scriptArguments
         globals = .allocate(capacity: VM.maxGlobals)
+        shortStrings = .allocate(capacity: VM.shortStringSlots)
+        shortStrings.initialize(repeating: nil, count: VM.shortStringSlots)
         mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
         if let limit = options.heapLimit { heap.limit = limit }
         asciiStrings = (0..<128).map { b in
@@ -73,6 +86,7 @@ final class VM {
     deinit {
         heap.releaseAll()
         globals.deallocate()
+        shortStrings.deallocate()
     }
 
     /// The slot of global `name`, created (undefined) on first use.
@@ -106,6 +120,7 @@ final class VM {
 
     /// Runs the collector over every root.
     func collect() {
+        shortStrings.update(repeating: nil, count: VM.shortStringSlots)
         heap.collect { marker in
             for i in 0..<globalCount { marker.mark(globals[i]) }
             mainThread.markRoots(&marker)
@@ -118,7 +133,28 @@ final class VM {
         let n = bytes.count
         if n == 1, let b = bytes.first, b < 0x80 { return Val(asciiStrings[Int(b)]) }
         if n == 0 { return Val(emptyString) }
+        if n <= VM.shortStringLength, let v = bytes.withContiguousStorageIfAvailable({ shortString($0) }) {
+            return v
+        }
         return Val(heap.adopt(StrObj(bytes: bytes)))
+    }
+
+    /// A string of at most `shortStringLength` bytes, shared with an equal one made
+    /// since the last collection when there is one.
+    @inline(__always)
+    func shortString(_ bytes: UnsafeBufferPointer<UInt8>) -> Val {
+        if bytes.count == 1, bytes[0] < 0x80 { return Val(asciiStrings[Int(bytes[0])]) }
+        let h = StrObj.hash(of: bytes)
+        let slot = h & (VM.shortStringSlots - 1)
+        if let u = shortStrings[slot], u._withUnsafeGuaranteedRef({
+            $0.byteCount == bytes.count && memcmp($0.storage, bytes.baseAddress!, bytes.count) == 0
+        }) {
+            return Val(u)
+        }
+        let s = heap.adopt(StrObj(copying: bytes))
+        s._withUnsafeGuaranteedRef { $0.presetHash(h) }
+        shortStrings[slot] = s
+        return Val(s)
     }
 
     func string(_ s: String) -> Val {
@@ -128,9 +164,10 @@ final class VM {
 
     /// A finished builder's string.
     func string(_ builder: StringBuilder) -> Val {
-        if builder.count == 0 {
+        if builder.count <= VM.shortStringLength {
+            let v = builder.count == 0 ? Val(emptyString) : builder.withBytes { shortString($0) }
             builder.discard()
-            return Val(emptyString)
+            return v
         }
         return Val(heap.adopt(builder.finish()))
     }
