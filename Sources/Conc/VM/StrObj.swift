@@ -102,7 +102,11 @@ final class StrObj: Obj {
 
     @inline(__always)
     func equals(_ other: StrObj) -> Bool {
-        self === other || (byteCount == other.byteCount && memcmp(storage, other.storage, byteCount) == 0)
+        if self === other { return true }
+        guard byteCount == other.byteCount else { return false }
+        // Most unequal strings differ in their first byte; skip the call for those.
+        guard byteCount == 0 || storage[0] == other.storage[0] else { return false }
+        return memcmp(storage, other.storage, byteCount) == 0
     }
 
     /// The byte offset of scalar `i` (0 <= i <= count).
