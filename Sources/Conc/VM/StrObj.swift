@@ -50,7 +50,17 @@ final class StrObj: Obj {
     /// Counts the bytes that start a scalar (all but UTF-8 continuation bytes).
     static func scalarCount(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         var continuation = 0
-        for i in 0..<n where p[i] & 0xC0 == 0x80 { continuation &+= 1 }
+        var i = 0
+        // Eight bytes at a time: a continuation byte has bit 7 set and bit 6 clear.
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            continuation &+= (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if p[i] & 0xC0 == 0x80 { continuation &+= 1 }
+            i += 1
+        }
         return n - continuation
     }
 
