@@ -403,45 +403,36 @@ extension Compiler {
                 fb.pos = target.pos
                 fb.emit(.setGlobal, t, g)
             }
-        case .index(let o, let i) where immediateIndex(i) != nil:
-            let k = immediateIndex(i)!
-            if let op {
-                let ro = try exprAnyRegister(o)
-                let t = try fb.allocate()
-                fb.pos = target.pos
-                fb.emit(.getIndexInt, t, ro, k)
-                let rv = try exprAnyRegister(value)
-                fb.pos = value.pos
-                fb.emit(Compiler.opcode(for: op), t, t, rv)
-                fb.emit(.setIndexInt, ro, k, t)
-            } else {
-                let rv = try exprAnyRegister(value)
-                let ro = try exprAnyRegister(o)
-                fb.pos = target.pos
-                fb.emit(.setIndexInt, ro, k, rv)
-            }
         case .index(let o, let i):
-            if let op {
-                let ro = try exprAnyRegister(o)
-                let ri = try exprAnyRegister(i)
-                let t = try fb.allocate()
-                fb.pos = target.pos
-                fb.emit(.getIndex, t, ro, ri)
-                let rv = try exprAnyRegister(value)
-                fb.pos = value.pos
-                fb.emit(Compiler.opcode(for: op), t, t, rv)
-                fb.emit(.setIndex, ro, ri, t)
-            } else {
-                let rv = try exprAnyRegister(value)
-                let ro = try exprAnyRegister(o)
-                let ri = try exprAnyRegister(i)
-                fb.pos = target.pos
-                fb.emit(.setIndex, ro, ri, rv)
-            }
+            try indexAssignment(o, i, op, value, at: target.pos)
         default:
             // `a.b` only reads attributes of built-in values (LANGUAGE.md section 4).
             throw SyntaxError("invalid assignment target", at: target.pos)
         }
+    }
+
+    /// `o[i] = value` or `o[i] op= value` (load, operate, store). An int-literal index
+    /// uses the immediate forms; the object and the index are evaluated once.
+    func indexAssignment(_ o: Expr, _ i: Expr, _ op: BinaryOp?, _ value: Expr, at pos: SourcePos) throws(SyntaxError) {
+        let k = immediateIndex(i)
+        // Python evaluates the value of a plain assignment first.
+        let plainValue = op == nil ? try exprAnyRegister(value) : 0
+        let ro = try exprAnyRegister(o)
+        let ri = k == nil ? try exprAnyRegister(i) : 0
+        func store(_ v: Int) {
+            if let k { fb.emit(.setIndexInt, ro, k, v) } else { fb.emit(.setIndex, ro, ri, v) }
+        }
+        fb.pos = pos
+        guard let op else {
+            store(plainValue)
+            return
+        }
+        let t = try fb.allocate()
+        if let k { fb.emit(.getIndexInt, t, ro, k) } else { fb.emit(.getIndex, t, ro, ri) }
+        let rv = try exprAnyRegister(value)
+        fb.pos = value.pos
+        fb.emit(Compiler.opcode(for: op), t, t, rv)
+        store(t)
     }
 
     /// An index written as an int literal small enough for an immediate operand.
