@@ -202,11 +202,11 @@ extension VM {
                     case .not:
                         regs[a] = .bool(!regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)].isTruthy)
                     case .eq:
-                        regs[a] = .bool(valuesEqual(regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                        regs[a] = .bool(try equal(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                     regs[Int(truncatingIfNeeded: w >> 44)]))
                     case .ne:
-                        regs[a] = .bool(!valuesEqual(regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
-                                                     regs[Int(truncatingIfNeeded: w >> 44)]))
+                        regs[a] = .bool(!(try equal(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                     regs[Int(truncatingIfNeeded: w >> 44)])))
                     case .lt:
                         regs[a] = .bool(try lessThan(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                      regs[Int(truncatingIfNeeded: w >> 44)], orEqual: false))
@@ -242,11 +242,11 @@ extension VM {
                         }
                         if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
                     case .jumpIfNotEq:
-                        if !valuesEqual(regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
+                        if !(try equal(ts, regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])) {
                             pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
                         }
                     case .jumpIfNotNe:
-                        if valuesEqual(regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
+                        if try equal(ts, regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
                             pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
                         }
                     case .jumpIfNotLtInt, .jumpIfNotLeInt, .jumpIfNotGtInt, .jumpIfNotGeInt,

@@ -263,7 +263,16 @@ func pythonDivmod(_ a: Double, _ b: Double) -> (Double, Double) {
 }
 
 /// `==`: structural for numbers, strings, lists and maps; identity for the rest.
-func valuesEqual(_ x: Val, _ y: Val, depth: Int = 0) -> Bool {
+/// Containers nested deeper than `maxEqualityDepth` compare as unequal and set
+/// `tooDeep`; `VM.equal` turns that into a RecursionError.
+func valuesEqual(_ x: Val, _ y: Val) -> Bool {
+    var tooDeep = false
+    return valuesEqual(x, y, depth: 0, tooDeep: &tooDeep)
+}
+
+let maxEqualityDepth = 1000
+
+func valuesEqual(_ x: Val, _ y: Val, depth: Int, tooDeep: inout Bool) -> Bool {
     switch (x, y) {
     case (.int(let i), .int(let j)): return i == j
     case (.double(let d), .double(let e)): return d == e
@@ -273,20 +282,25 @@ func valuesEqual(_ x: Val, _ y: Val, depth: Int = 0) -> Bool {
     case (.object(let a), .object(let b)):
         if a.toOpaque() == b.toOpaque() { return true }
         let kind = a._withUnsafeGuaranteedRef { $0.kind }
-        guard kind == b._withUnsafeGuaranteedRef({ $0.kind }), depth < 1000 else { return false }
+        guard kind == b._withUnsafeGuaranteedRef({ $0.kind }) else { return false }
         if kind == .string { return stringsEqual(a, b) }
+        if depth >= maxEqualityDepth {
+            tooDeep = true
+            return false
+        }
         let oa = a.takeUnretainedValue(), ob = b.takeUnretainedValue()
         switch kind {
         case .list:
             let l = unsafeDowncast(oa, to: ListObj.self), m = unsafeDowncast(ob, to: ListObj.self)
             guard l.count == m.count else { return false }
-            for i in 0..<l.count where !valuesEqual(l[i], m[i], depth: depth + 1) { return false }
+            for i in 0..<l.count where !valuesEqual(l[i], m[i], depth: depth + 1, tooDeep: &tooDeep) { return false }
             return true
         case .map:
             let l = unsafeDowncast(oa, to: MapObj.self), m = unsafeDowncast(ob, to: MapObj.self)
             guard l.count == m.count else { return false }
             for (key, v) in l.entries {
-                guard let h = keyHash(key), let w = m.get(key, hash: h), valuesEqual(v, w, depth: depth + 1) else {
+                guard let h = keyHash(key), let w = m.get(key, hash: h),
+                      valuesEqual(v, w, depth: depth + 1, tooDeep: &tooDeep) else {
                     return false
                 }
             }
@@ -299,6 +313,18 @@ func valuesEqual(_ x: Val, _ y: Val, depth: Int = 0) -> Bool {
         }
     default:
         return false
+    }
+}
+
+extension VM {
+    /// `x == y` as scripts see it: like `valuesEqual`, but containers nested too deeply
+    /// to compare raise RecursionError (as Python does) instead of comparing unequal.
+    @inline(__always)
+    func equal(_ ts: ThreadState, _ x: Val, _ y: Val) throws(Unwind) -> Bool {
+        var tooDeep = false
+        let result = valuesEqual(x, y, depth: 0, tooDeep: &tooDeep)
+        if tooDeep { throw ts.error("RecursionError", "maximum recursion depth exceeded in comparison") }
+        return result
     }
 }
 
