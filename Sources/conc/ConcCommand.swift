@@ -11,7 +11,7 @@ struct ConcCommand: ParsableCommand {
         commandName: "conc",
         abstract: "Conc: a small concurrent scripting language with a GIL, threads and forked processes.",
         discussion: """
-            With no FILE, runs the REPL on a terminal or reads a script from standard input.
+            With no FILE, reads a script from standard input (the REPL is not built yet).
             Exit status: 0 ok, 1 uncaught error, 2 usage, 130 interrupted.
             """,
         version: concVersion
@@ -26,12 +26,6 @@ struct ConcCommand: ParsableCommand {
     @Flag(help: "Print the bytecode of FILE and exit.")
     var dis = false
 
-    @Option(help: "The GIL switch interval in seconds.")
-    var switchInterval: Double?
-
-    @Flag(help: "Print GIL statistics when the program ends.")
-    var gilStats = false
-
     @Argument(help: "The script to run.")
     var file: String?
 
@@ -41,7 +35,6 @@ struct ConcCommand: ParsableCommand {
     mutating func run() throws {
         var options = InterpreterOptions()
         options.allowProcesses = true
-        if let s = switchInterval { options.switchInterval = s }
         var scriptArgs = arguments
         if e == nil && file == nil && !arguments.isEmpty {
             // `conc -- FILE ARGS`: the first passthrough argument is the file.
