@@ -99,6 +99,7 @@ extension VM {
                             list = heap.adopt(ListObj(capacity: c))
                             regs[a] = Val(list)
                         } else {
+                            // The compiler put the list there with newList.
                             guard case .object(let u) = regs[a] else { break }
                             list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
                             let grown = list._withUnsafeGuaranteedRef { $0.reserve(c) }

@@ -321,6 +321,17 @@ extension VM {
     /// to compare raise RecursionError (as Python does) instead of comparing unequal.
     @inline(__always)
     func equal(_ ts: ThreadState, _ x: Val, _ y: Val) throws(Unwind) -> Bool {
+        // The common cases inline: ints, the same object, two strings.
+        switch (x, y) {
+        case (.int(let i), .int(let j)): return i == j
+        case (.object(let a), .object(let b)):
+            if a.toOpaque() == b.toOpaque() { return true }
+            if a._withUnsafeGuaranteedRef({ $0.kind }) == .string && b._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                return stringsEqual(a, b)
+            }
+        default:
+            break
+        }
         var tooDeep = false
         let result = valuesEqual(x, y, depth: 0, tooDeep: &tooDeep)
         if tooDeep { throw ts.error("RecursionError", "maximum recursion depth exceeded in comparison") }
