@@ -462,14 +462,10 @@ extension VM {
         if ts.frameCount >= ts.maxFrames || base + n > ts.stackCapacity {
             throw ts.error("RecursionError", "maximum recursion depth exceeded")
         }
-        // Clear the registers above the arguments, so the collector never sees a stale
-        // value left by an earlier frame.
-        let regs = ts.stack + base
-        var r = argc
-        while r < n {
-            regs[r] = .nil
-            r &+= 1
-        }
+        // Registers are not cleared per call: every slot below `stackHighWater` holds a
+        // value the collector may mark (see `ThreadState.markRoots`). Slots are set to
+        // nil the first time a frame reaches them.
+        if base + n > ts.stackHighWater { ts.extendHighWater(to: base + n, keeping: base..<base + argc) }
         ts.frames[ts.frameCount] = Frame(closure: closure, pc: 0, base: base, isEntry: isEntry)
         ts.frameCount += 1
     }
@@ -490,7 +486,7 @@ extension VM {
 
     /// What runs when the countdown expires: collections, the budget, interrupts.
     func safePoint(_ ts: ThreadState) throws(Unwind) {
-        if heap.collectionDue {
+        if heap.collectionDue || heap.stress {
             collect()
             if heap.limit > 0 && heap.liveBytes > heap.limit {
                 throw Unwind.fatal(kind: "MemoryError", message: "heap limit of \(heap.limit) bytes exceeded")

@@ -14,6 +14,10 @@
 //    stack registers of the frame it pushes, so they are roots like any other; it holds
 //    no other heap object across the call.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The mark phase's state: the mark bits and the worklist (an explicit stack, so deep
 /// structures never recurse natively).
 struct Marker {
@@ -58,6 +62,9 @@ final class Heap {
     private(set) var liveBytes = 0
     /// Set when a collection is due; the dispatch loop checks it at its safe point.
     @exclusivity(unchecked) var collectionDue = false
+    /// Collect at every safe point (`CONC_GC_STRESS=1`), to test that every root is
+    /// found: a missed one shows up at once as a wrong value or a crash.
+    var stress = getenv("CONC_GC_STRESS") != nil
     /// Objects that stay alive whatever happens (built-ins, loaded code).
     private var permanent: [Obj] = []
     /// The heap limit in bytes (0: none).

@@ -69,15 +69,39 @@ final class ThreadState {
     }
 
     /// Reports every value this thread holds to the collector.
+    ///
+    /// Frames are not cleared when they are entered, so a register may hold a value a
+    /// returned call left there. That is safe the way Lua makes it safe: everything
+    /// from the bottom of the stack to the top frame's last register is marked (stale
+    /// values merely live one cycle longer), and everything above is set to nil here,
+    /// so no slot that a later frame exposes can point at an object freed now.
     func markRoots(_ marker: inout Marker) {
+        var top = 0
         for i in 0..<frameCount {
             let f = frames[i]
             let c = f.closure.takeUnretainedValue()
             marker.mark(c)
-            let end = f.base + c.registerCount
-            for r in f.base..<end { marker.mark(stack[r]) }
+            top = max(top, f.base + c.registerCount)
+        }
+        for r in 0..<top { marker.mark(stack[r]) }
+        if stackHighWater > top {
+            (stack + top).update(repeating: .nil, count: stackHighWater - top)
         }
         for u in openUpvalues { marker.mark(u.takeUnretainedValue()) }
+    }
+
+    /// Every slot below this has been initialised (the stack's memory starts raw).
+    @exclusivity(unchecked) private(set) var stackHighWater = 0
+
+    /// Sets the slots from the high-water mark up to `n` to nil, except `arguments`,
+    /// which the caller has just written.
+    func extendHighWater(to n: Int, keeping arguments: Range<Int>) {
+        if stackHighWater < arguments.lowerBound {
+            (stack + stackHighWater).initialize(repeating: .nil, count: arguments.lowerBound - stackHighWater)
+        }
+        let from = max(stackHighWater, arguments.upperBound)
+        if from < n { (stack + from).initialize(repeating: .nil, count: n - from) }
+        stackHighWater = n
     }
 
     // MARK: Upvalues
