@@ -56,12 +56,24 @@ enum GoldenFiles {
 
     @Test(arguments: GoldenFiles.all)
     func golden(_ path: String) throws {
+        try check(path, collectorStress: false)
+    }
+
+    /// The same scripts with a collection at every safe point: a root the collector
+    /// misses shows up as a wrong output or a crash.
+    @Test(arguments: GoldenFiles.all)
+    func goldenUnderCollectorStress(_ path: String) throws {
+        try check(path, collectorStress: true)
+    }
+
+    private func check(_ path: String, collectorStress: Bool) throws {
         let url = GoldenFiles.root.appendingPathComponent(path)
         let bytes = try [UInt8](Data(contentsOf: url))
         let expected = GoldenExpectation(source: String(decoding: bytes, as: UTF8.self))
         var options = InterpreterOptions()
         options.instructionBudget = 500_000_000
         let conc = Interpreter(options: options)
+        conc.vm.heap.stress = collectorStress
         let out = OutputCollector()
         conc.output = { out.append($0) }
         var failure: ConcError?
