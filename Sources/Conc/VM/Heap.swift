@@ -7,9 +7,10 @@
 //    holds the GIL. Between safe points, objects live in Swift locals without being
 //    rooted: that is fine, since nothing can free them there.
 // 3. At a safe point every live value is in a root: a global slot, a register of some
-//    thread's frames (registers are cleared when a frame is entered, so stale slots
-//    never point at freed objects), a frame's closure, an open upvalue, or one of the
-//    interpreter's permanent objects (built-ins, loaded code).
+//    thread's stack below its top frame's last register (all of them are marked, and
+//    the slots above are cleared, so no stale slot can point at a freed object), a
+//    frame's closure, an open upvalue, or one of the interpreter's permanent objects
+//    (built-ins, loaded code).
 // 4. Code that runs script code from Swift (`VM.callFunction`) puts the arguments in
 //    stack registers of the frame it pushes, so they are roots like any other; it holds
 //    no other heap object across the call.
