@@ -284,6 +284,13 @@ extension Compiler {
 
     /// `a < b < c`: each operand evaluated once, stopping at the first false link.
     func comparison(_ first: Expr, _ rest: [(op: CompareOp, rhs: Expr)], into target: Int) throws(SyntaxError) {
+        if rest.count == 1, rest[0].op == .eq || rest[0].op == .ne, let k = try constantOperand(rest[0].rhs) {
+            // `x == "a"`, `x != nil`: compare with a constant in one instruction.
+            let left = try exprAnyRegister(first)
+            fb.pos = rest[0].rhs.pos
+            fb.emit(rest[0].op == .eq ? .eqConst : .neConst, target, left, k)
+            return
+        }
         var left = try exprAnyRegister(first)
         var exits: [Int] = []
         for (i, link) in rest.enumerated() {
@@ -326,6 +333,11 @@ extension Compiler {
                 fb.pos = rhs.pos
                 return [fb.emit(jop, rl, i, 0)]
             }
+            if op == .eq || op == .ne, let k = try constantOperand(rhs) {
+                let rl = try exprAnyRegister(lhs)
+                fb.pos = rhs.pos
+                return [fb.emit(op == .eq ? .jumpIfNotEqConst : .jumpIfNotNeConst, rl, k, 0)]
+            }
             if op != .in && op != .notIn {
                 let rl = try exprAnyRegister(lhs)
                 let rr = try exprAnyRegister(rhs)
@@ -344,6 +356,20 @@ extension Compiler {
         }
         let r = try exprAnyRegister(e)
         return [fb.emitJump(.jumpIfFalse, r)]
+    }
+
+    /// The constant index of a literal that equality can compare against directly
+    /// (strings, floats, nil, booleans and ints too large for an immediate).
+    func constantOperand(_ e: Expr) throws(SyntaxError) -> Int? {
+        switch e.kind {
+        case .stringLiteral(let s): return try stringConstant(s)
+        case .floatLiteral(let d): return try fb.constant(.double(d.bitPattern)) { .double(d) }
+        case .nilLiteral: return try fb.constant(.nil) { .nil }
+        case .boolLiteral(let b): return try fb.constant(.bool(b)) { .bool(b) }
+        case .intLiteral(let i) where !Instruction.immediateRange.contains(i):
+            return try fb.constant(.int(i)) { .int(i) }
+        default: return nil
+        }
     }
 
     static func immediateJump(_ op: CompareOp) -> Opcode? {

@@ -197,6 +197,8 @@ final class FunctionBuilder {
 /// What identifies a constant for de-duplication: strings by their bytes (not by
 /// Swift's canonical equivalence), floats by their bits (so 0.0 and -0.0 stay apart).
 enum ConstantKey: Hashable {
+    case `nil`
+    case bool(Bool)
     case int(Int)
     case double(UInt64)
     case string([UInt8])

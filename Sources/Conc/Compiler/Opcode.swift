@@ -86,6 +86,10 @@ enum Opcode: UInt8, CaseIterable {
     case eq
     /// R[A] = R[B] != R[C]
     case ne
+    /// R[A] = R[B] == K[C]: equality with a constant
+    case eqConst
+    /// R[A] = R[B] != K[C]
+    case neConst
     /// R[A] = R[B] < R[C]
     case lt
     /// R[A] = R[B] <= R[C]
@@ -108,6 +112,10 @@ enum Opcode: UInt8, CaseIterable {
     case jumpIfNotEq
     /// if not (R[A] != R[B]): pc += sC
     case jumpIfNotNe
+    /// if not (R[A] == K[B]): pc += sC
+    case jumpIfNotEqConst
+    /// if not (R[A] != K[B]): pc += sC
+    case jumpIfNotNeConst
     /// if not (R[A] < sB): pc += sC
     case jumpIfNotLtInt
     /// if not (R[A] <= sB): pc += sC

@@ -208,6 +208,20 @@ extension VM {
                     case .ne:
                         regs[a] = .bool(!(try equal(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                      regs[Int(truncatingIfNeeded: w >> 44)])))
+                    case .eqConst:
+                        regs[a] = .bool(try equal(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                  k[Int(truncatingIfNeeded: w >> 44)]))
+                    case .neConst:
+                        regs[a] = .bool(!(try equal(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                    k[Int(truncatingIfNeeded: w >> 44)])))
+                    case .jumpIfNotEqConst:
+                        if !(try equal(ts, regs[a], k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])) {
+                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        }
+                    case .jumpIfNotNeConst:
+                        if try equal(ts, regs[a], k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
+                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
+                        }
                     case .lt:
                         regs[a] = .bool(try lessThan(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                      regs[Int(truncatingIfNeeded: w >> 44)], orEqual: false))
