@@ -260,9 +260,36 @@ extension Compiler {
                 return
             }
         }
+        if let constOp = Compiler.constantOpcode(for: op), let k = try numericConstant(rhs) {
+            fb.pos = pos
+            fb.emit(constOp, dest, left, k)
+            return
+        }
         let rr = try exprAnyRegister(rhs)
         fb.pos = pos
         fb.emit(Compiler.opcode(for: op), dest, left, rr)
+    }
+
+    /// The form of `op` that takes a numeric constant on the right, if there is one.
+    static func constantOpcode(for op: BinaryOp) -> Opcode? {
+        switch op {
+        case .add: return .addConst
+        case .sub: return .subConst
+        case .mul: return .mulConst
+        case .div: return .divConst
+        case .floorDiv: return .floorDivConst
+        case .mod: return .modConst
+        default: return nil
+        }
+    }
+
+    /// The constant index of an int or float literal.
+    func numericConstant(_ e: Expr) throws(SyntaxError) -> Int? {
+        switch e.kind {
+        case .intLiteral(let i): return try fb.constant(.int(i)) { .int(i) }
+        case .floatLiteral(let d): return try fb.constant(.double(d.bitPattern)) { .double(d) }
+        default: return nil
+        }
     }
 
     static func opcode(for op: BinaryOp) -> Opcode {

@@ -48,6 +48,8 @@ private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int) -> String {
     case .closure: return "R\(a) F\(b)    ; \(p.children[b].name)"
     case .newList, .newMap, .listAppend, .mapInsert, .concat: return "R\(a) R\(b) \(c)"
     case .addInt: return "R\(a) R\(b) \(ins.sc)"
+    case .addConst, .subConst, .mulConst, .divConst, .floorDivConst, .modConst:
+        return "R\(a) R\(b) K\(c)    ; \(constant(c))"
     case .eqConst, .neConst: return "R\(a) R\(b) K\(c)    ; \(constant(c))"
     case .jumpIfNotEqConst, .jumpIfNotNeConst: return "R\(a) K\(b) \(target(ins.sc))    ; \(constant(b))"
     case .jump: return target(ins.sc)

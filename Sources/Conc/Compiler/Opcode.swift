@@ -76,6 +76,19 @@ enum Opcode: UInt8, CaseIterable {
     case shr
     /// R[A] = R[B] + sC
     case addInt
+    /// R[A] = R[B] op K[C] for a numeric constant: the six forms below
+    /// R[A] = R[B] + K[C]
+    case addConst
+    /// R[A] = R[B] - K[C]
+    case subConst
+    /// R[A] = R[B] * K[C]
+    case mulConst
+    /// R[A] = R[B] / K[C]
+    case divConst
+    /// R[A] = R[B] // K[C]
+    case floorDivConst
+    /// R[A] = R[B] % K[C]
+    case modConst
     /// R[A] = -R[B]
     case neg
     /// R[A] = ~R[B]

@@ -153,6 +153,9 @@ extension VM {
                         } else {
                             regs[a] = try arith(ts, .mul, x, y)
                         }
+                    case .addConst, .subConst, .mulConst, .divConst, .floorDivConst, .modConst:
+                        regs[a] = try arithConst(ts, UInt8(truncatingIfNeeded: w), regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                                                 k[Int(truncatingIfNeeded: w >> 44)])
                     case .mod:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let y = regs[Int(truncatingIfNeeded: w >> 44)]
@@ -453,6 +456,44 @@ extension VM {
                 }
             }
         }
+    }
+
+    /// `x op constant`, with the int and float fast paths of the register forms.
+    @inline(__always)
+    func arithConst(_ ts: ThreadState, _ code: UInt8, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        let op: Opcode
+        switch unsafeBitCast(code, to: Opcode.self) {
+        case .addConst: op = .add
+        case .subConst: op = .sub
+        case .mulConst: op = .mul
+        case .divConst: op = .div
+        case .floorDivConst: op = .floorDiv
+        default: op = .mod
+        }
+        if case .int(let i) = x, case .int(let j) = y {
+            switch op {
+            case .mod where j > 0:
+                let r = i % j
+                return .int(r < 0 ? r + j : r)
+            case .floorDiv where j > 0:
+                let q = i / j
+                return .int(i % j < 0 ? q - 1 : q)
+            case .mul:
+                let (r, o) = i.multipliedReportingOverflow(by: j)
+                if !o { return .int(r) }
+            default:
+                break
+            }
+        } else if case .double(let d) = x, case .double(let e) = y {
+            switch op {
+            case .add: return .double(d + e)
+            case .sub: return .double(d - e)
+            case .mul: return .double(d * e)
+            case .div where e != 0: return .double(d / e)
+            default: break
+            }
+        }
+        return try arith(ts, op, x, y)
     }
 
     /// Pops every frame of the current `execute` (an uncatchable unwind passes through).
