@@ -360,6 +360,11 @@ extension Compiler {
                 fb.pos = rhs.pos
                 return [fb.emit(jop, rl, i, 0)]
             }
+            if let jop = Compiler.constantJump(op), let k = try numericConstant(rhs) {
+                let rl = try exprAnyRegister(lhs)
+                fb.pos = rhs.pos
+                return [fb.emit(jop, rl, k, 0)]
+            }
             if op == .eq || op == .ne, let k = try constantOperand(rhs) {
                 let rl = try exprAnyRegister(lhs)
                 fb.pos = rhs.pos
@@ -395,6 +400,16 @@ extension Compiler {
         case .boolLiteral(let b): return try fb.constant(.bool(b)) { .bool(b) }
         case .intLiteral(let i) where !Instruction.immediateRange.contains(i):
             return try fb.constant(.int(i)) { .int(i) }
+        default: return nil
+        }
+    }
+
+    static func constantJump(_ op: CompareOp) -> Opcode? {
+        switch op {
+        case .lt: return .jumpIfNotLtConst
+        case .le: return .jumpIfNotLeConst
+        case .gt: return .jumpIfNotGtConst
+        case .ge: return .jumpIfNotGeConst
         default: return nil
         }
     }

@@ -51,7 +51,7 @@ private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int) -> String {
     case .addConst, .subConst, .mulConst, .divConst, .floorDivConst, .modConst:
         return "R\(a) R\(b) K\(c)    ; \(constant(c))"
     case .eqConst, .neConst: return "R\(a) R\(b) K\(c)    ; \(constant(c))"
-    case .jumpIfNotEqConst, .jumpIfNotNeConst: return "R\(a) K\(b) \(target(ins.sc))    ; \(constant(b))"
+    case .jumpIfNotEqConst, .jumpIfNotNeConst, .jumpIfNotLtConst, .jumpIfNotLeConst, .jumpIfNotGtConst, .jumpIfNotGeConst: return "R\(a) K\(b) \(target(ins.sc))    ; \(constant(b))"
     case .jump: return target(ins.sc)
     case .jumpIfTrue, .jumpIfFalse: return "R\(a) \(target(ins.sc))"
     case .jumpIfNotLt, .jumpIfNotLe, .jumpIfNotEq, .jumpIfNotNe: return "R\(a) R\(b) \(target(ins.sc))"

@@ -125,6 +125,14 @@ enum Opcode: UInt8, CaseIterable {
     case jumpIfNotEq
     /// if not (R[A] != R[B]): pc += sC
     case jumpIfNotNe
+    /// if not (R[A] < K[B]): pc += sC (a numeric constant)
+    case jumpIfNotLtConst
+    /// if not (R[A] <= K[B]): pc += sC
+    case jumpIfNotLeConst
+    /// if not (R[A] > K[B]): pc += sC
+    case jumpIfNotGtConst
+    /// if not (R[A] >= K[B]): pc += sC
+    case jumpIfNotGeConst
     /// if not (R[A] == K[B]): pc += sC
     case jumpIfNotEqConst
     /// if not (R[A] != K[B]): pc += sC

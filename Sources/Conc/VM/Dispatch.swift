@@ -217,6 +217,26 @@ extension VM {
                     case .neConst:
                         regs[a] = .bool(!(try equal(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                     k[Int(truncatingIfNeeded: w >> 44)])))
+                    case .jumpIfNotLtConst, .jumpIfNotLeConst, .jumpIfNotGtConst, .jumpIfNotGeConst:
+                        let x = regs[a], y = k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let op = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
+                        let holds: Bool
+                        if case .int(let i) = x, case .int(let j) = y {
+                            switch op {
+                            case .jumpIfNotLtConst: holds = i < j
+                            case .jumpIfNotLeConst: holds = i <= j
+                            case .jumpIfNotGtConst: holds = i > j
+                            default: holds = i >= j
+                            }
+                        } else {
+                            switch op {
+                            case .jumpIfNotLtConst: holds = try lessThan(ts, x, y, orEqual: false)
+                            case .jumpIfNotLeConst: holds = try lessThan(ts, x, y, orEqual: true)
+                            case .jumpIfNotGtConst: holds = try lessThan(ts, y, x, orEqual: false)
+                            default: holds = try lessThan(ts, y, x, orEqual: true)
+                            }
+                        }
+                        if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
                     case .jumpIfNotEqConst:
                         if !(try equal(ts, regs[a], k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])) {
                             pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
