@@ -493,3 +493,28 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(try Interpreter().evaluate("   \n# only a comment\n/* and a block */\n") == .nil)
     }
 }
+
+@Suite struct ConstantOperandTests {
+    @Test func equalityWithAConstantIsOneInstruction() throws {
+        let f = try function("f", in: "fn f(x) { let a = x == \"a\"; let b = x != nil; if x == 1.5 { return 1 } return 0 }")
+        #expect(f.ops.contains("eqConst"))
+        #expect(f.ops.contains("neConst"))
+        #expect(f.ops.contains("jumpIfNotEqConst"))
+        #expect(!f.ops.contains("loadK"))
+    }
+
+    @Test func arithmeticAndComparisonWithALargeConstant() throws {
+        let f = try function("f", in: "fn f(x) { while x < 20000000 { x = x % 1000000007 * 3 + 1 } return x }")
+        #expect(f.ops.contains("jumpIfNotLtConst"))
+        #expect(f.ops.contains("modConst"))
+        #expect(f.ops.contains("mulConst"))
+        #expect(!f.ops.contains("loadK"))
+    }
+
+    @Test func constantFormsKeepTheirSemantics() throws {
+        let conc = Interpreter()
+        #expect(try conc.evaluate("7 % 3.5 == 0.0 and -7 // 2 == -4 and 5 / 2.0 == 2.5 and 3 == 3.0") == .bool(true))
+        #expect(throws: ConcError.self) { try conc.evaluate("9223372036854775807 * 2") }
+        #expect(throws: ConcError.self) { try conc.evaluate("nil < 1000000") }
+    }
+}
