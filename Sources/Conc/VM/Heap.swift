@@ -57,8 +57,10 @@ final class Heap {
     @exclusivity(unchecked) private var objects: [Obj] = []
     /// Bytes allocated since the last collection (an estimate).
     @exclusivity(unchecked) private(set) var debt = 0
-    /// Collect when `debt` passes this.
-    private var threshold = 4 << 20
+    /// Collect when `debt` passes this: the larger of 16 MB and what survived the last
+    /// collection. (4 MB cost about 5% more instructions on string-heavy code, mostly
+    /// because the shared short strings are forgotten at each collection.)
+    private var threshold = 16 << 20
     /// Bytes that survived the last collection.
     private(set) var liveBytes = 0
     /// Set when a collection is due; the dispatch loop checks it at its safe point.
@@ -144,7 +146,7 @@ final class Heap {
         objects.removeSubrange(end..<objects.count)
         liveBytes = live
         debt = 0
-        threshold = max(4 << 20, live)
+        threshold = max(16 << 20, live)
         collectionDue = false
         collections += 1
     }
