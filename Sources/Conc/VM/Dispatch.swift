@@ -229,22 +229,9 @@ extension VM {
                             default: holds = i >= j
                             }
                         } else {
-                            switch op {
-                            case .jumpIfNotLtConst: holds = try lessThan(ts, x, y, orEqual: false)
-                            case .jumpIfNotLeConst: holds = try lessThan(ts, x, y, orEqual: true)
-                            case .jumpIfNotGtConst: holds = try lessThan(ts, y, x, orEqual: false)
-                            default: holds = try lessThan(ts, y, x, orEqual: true)
-                            }
+                            holds = try branchCondition(ts, op, x, y)
                         }
                         if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
-                    case .jumpIfNotEqConst:
-                        if !(try equal(ts, regs[a], k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])) {
-                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
-                        }
-                    case .jumpIfNotNeConst:
-                        if try equal(ts, regs[a], k[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
-                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
-                        }
                     case .lt:
                         regs[a] = .bool(try lessThan(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                      regs[Int(truncatingIfNeeded: w >> 44)], orEqual: false))
@@ -279,12 +266,14 @@ extension VM {
                             holds = try lessThan(ts, x, y, orEqual: orEqual)
                         }
                         if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
-                    case .jumpIfNotEq:
-                        if !(try equal(ts, regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])) {
-                            pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
-                        }
-                    case .jumpIfNotNe:
-                        if try equal(ts, regs[a], regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]) {
+                    case .jumpIfNotEq, .jumpIfNotNe, .jumpIfNotEqConst, .jumpIfNotNeConst:
+                        // B is a register, or a constant for the Const forms.
+                        let op = UInt8(truncatingIfNeeded: w)
+                        let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
+                        let isConst = op == Opcode.jumpIfNotEqConst.rawValue || op == Opcode.jumpIfNotNeConst.rawValue
+                        let y = isConst ? k[b] : regs[b]
+                        let wantEqual = op == Opcode.jumpIfNotEq.rawValue || op == Opcode.jumpIfNotEqConst.rawValue
+                        if try equal(ts, regs[a], y) != wantEqual {
                             pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44)
                         }
                     case .jumpIfNotLtInt, .jumpIfNotLeInt, .jumpIfNotGtInt, .jumpIfNotGeInt,
@@ -302,7 +291,7 @@ extension VM {
                             default: holds = i != imm
                             }
                         } else {
-                            holds = try compareImmediate(ts, op, regs[a], imm)
+                            holds = try branchCondition(ts, op, regs[a], .int(imm))
                         }
                         if !holds { pc &+= Int(truncatingIfNeeded: Int64(bitPattern: w) >> 44) }
                     case .call:

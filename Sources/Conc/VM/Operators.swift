@@ -227,15 +227,16 @@ extension VM {
         return i <= fi
     }
 
-    func compareImmediate(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ imm: Int) throws(Unwind) -> Bool {
-        let y = Val.int(imm)
+    /// Whether the condition of a compare-and-branch with an immediate or constant
+    /// right operand holds (the slow path, for anything but two ints).
+    func branchCondition(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Bool {
         switch op {
-        case .jumpIfNotLtInt: return try lessThan(ts, x, y, orEqual: false)
-        case .jumpIfNotLeInt: return try lessThan(ts, x, y, orEqual: true)
-        case .jumpIfNotGtInt: return try lessThan(ts, y, x, orEqual: false)
-        case .jumpIfNotGeInt: return try lessThan(ts, y, x, orEqual: true)
-        case .jumpIfNotEqInt: return valuesEqual(x, y)
-        default: return !valuesEqual(x, y)
+        case .jumpIfNotLtInt, .jumpIfNotLtConst: return try lessThan(ts, x, y, orEqual: false)
+        case .jumpIfNotLeInt, .jumpIfNotLeConst: return try lessThan(ts, x, y, orEqual: true)
+        case .jumpIfNotGtInt, .jumpIfNotGtConst: return try lessThan(ts, y, x, orEqual: false)
+        case .jumpIfNotGeInt, .jumpIfNotGeConst: return try lessThan(ts, y, x, orEqual: true)
+        case .jumpIfNotEqInt: return try equal(ts, x, y)
+        default: return !(try equal(ts, x, y))
         }
     }
 }
