@@ -210,6 +210,12 @@ extension VM {
         case .string:
             return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { s in
                 guard cursor < s.byteCount else { return false }
+                let b = s.storage[cursor]
+                if b < 0x80 {
+                    r[4] = asciiStrings[Int(b)]
+                    r[1] = .int(cursor + 1)
+                    return true
+                }
                 let n = s.scalarLength(at: cursor)
                 r[4] = string(s.bytes[cursor..<cursor + n])
                 r[1] = .int(cursor + n)

@@ -50,8 +50,8 @@ final class VM {
     /// The value of `args`.
     var scriptArguments: [String]
     /// The 128 one-character ASCII strings, made once: iterating or indexing a string
-    /// allocates nothing for them.
-    private(set) var asciiStrings: [StrObj] = []
+    /// allocates nothing for them. A raw table: handing one out counts no references.
+    let asciiStrings: UnsafeMutablePointer<Val>
     private(set) var emptyString: StrObj!
     /// Recently made short strings by hash, so making an equal one again shares it
     /// instead of allocating (strings are immutable, so sharing cannot be seen). The
@@ -71,12 +71,13 @@ final class VM {
         globals = .allocate(capacity: VM.maxGlobals)
         shortStrings = .allocate(capacity: VM.shortStringSlots)
         shortStrings.initialize(repeating: nil, count: VM.shortStringSlots)
+        asciiStrings = .allocate(capacity: 128)
         mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
         if let limit = options.heapLimit { heap.limit = limit }
-        asciiStrings = (0..<128).map { b in
+        for b in 0..<128 {
             let s = heap.register(StrObj(bytes: [UInt8(b)]))
             heap.makePermanent(s)
-            return s
+            (asciiStrings + b).initialize(to: Val(s))
         }
         emptyString = heap.register(StrObj(bytes: []))
         heap.makePermanent(emptyString)
@@ -87,6 +88,7 @@ final class VM {
         heap.releaseAll()
         globals.deallocate()
         shortStrings.deallocate()
+        asciiStrings.deallocate()
     }
 
     /// The slot of global `name`, created (undefined) on first use.
@@ -120,10 +122,13 @@ final class VM {
 
     /// Runs the collector over every root.
     func collect() {
-        shortStrings.update(repeating: nil, count: VM.shortStringSlots)
         heap.collect { marker in
             for i in 0..<globalCount { marker.mark(globals[i]) }
             mainThread.markRoots(&marker)
+        } pruneWeak: { marker in
+            for i in 0..<VM.shortStringSlots {
+                if let u = shortStrings[i], !marker.isMarked(u.takeUnretainedValue()) { shortStrings[i] = nil }
+            }
         }
     }
 
@@ -131,7 +136,7 @@ final class VM {
     @inline(__always)
     func string<C: Collection>(_ bytes: C) -> Val where C.Element == UInt8 {
         let n = bytes.count
-        if n == 1, let b = bytes.first, b < 0x80 { return Val(asciiStrings[Int(b)]) }
+        if n == 1, let b = bytes.first, b < 0x80 { return asciiStrings[Int(b)] }
         if n == 0 { return Val(emptyString) }
         if n <= VM.shortStringLength, let v = bytes.withContiguousStorageIfAvailable({ shortString($0) }) {
             return v
@@ -143,7 +148,7 @@ final class VM {
     /// since the last collection when there is one.
     @inline(__always)
     func shortString(_ bytes: UnsafeBufferPointer<UInt8>) -> Val {
-        if bytes.count == 1, bytes[0] < 0x80 { return Val(asciiStrings[Int(bytes[0])]) }
+        if bytes.count == 1, bytes[0] < 0x80 { return asciiStrings[Int(bytes[0])] }
         let h = StrObj.hash(of: bytes)
         let slot = h & (VM.shortStringSlots - 1)
         if let u = shortStrings[slot], u._withUnsafeGuaranteedRef({
