@@ -31,7 +31,7 @@ extension VM {
         defineNative("str", 0, 1) { ts, args throws(Unwind) in
             if args.count == 0 { return ts.vm.string([]) }
             if case .int(let i) = args[0] {
-                var out = StringBuilder(capacity: 20)
+                var out = StringBuilder(capacity: 20, pool: ts.vm.heap.bytes)
                 out.append(int: i)
                 return ts.vm.string(out)
             }

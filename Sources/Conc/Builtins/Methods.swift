@@ -160,7 +160,7 @@ extension VM {
                     size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
                 }
             }
-            var out = StringBuilder(capacity: size)
+            var out = StringBuilder(capacity: size, pool: heap.bytes)
             for i in 0..<l.count {
                 guard case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
                     throw ts.error("TypeError", "join() item \(i) must be a string, not \(l[i].typeName)")
@@ -173,15 +173,15 @@ extension VM {
             try argCount(ts, m, args, 0...0)
             if s.isASCII {
                 let n = s.byteCount
-                let p = rawAllocate(UInt8.self, capacity: n)
+                if n == 0 { return Val(emptyString) }
+                let (p, c) = heap.bytes.buffer(for: n)
                 let (lo, hi): (UInt8, UInt8) = m.id == .upper ? (97, 122) : (65, 90)
                 let src = s.bytes
                 for i in 0..<n {
                     let b = src[i]
                     p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
                 }
-                if n == 0 { rawFree(p); return Val(emptyString) }
-                return Val(heap.adopt(StrObj(adopting: p, byteCount: n)))
+                return Val(heap.adopt(StrObj(adopting: p, byteCount: n, sizeClass: c)))
             }
             return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())
         case .strip:
@@ -216,7 +216,7 @@ extension VM {
                 }
                 return string(out)
             }
-            var out = StringBuilder(capacity: s.byteCount)
+            var out = StringBuilder(capacity: s.byteCount, pool: heap.bytes)
             let src = s.bytes, pattern = old.bytes, replacement = new.bytes
             var start = 0
             while let i = s.find(pattern, from: start) {

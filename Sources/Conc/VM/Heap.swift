@@ -58,6 +58,8 @@ struct Marker {
 
 final class Heap {
     @exclusivity(unchecked) private var objects: [Obj] = []
+    /// The buffers of short strings' bytes.
+    let bytes = BytePool()
     /// Bytes allocated since the last collection (an estimate).
     @exclusivity(unchecked) private(set) var debt = 0
     /// Collect when `debt` passes this: the larger of 1 MB and what survived the last
@@ -150,6 +152,10 @@ final class Heap {
                 live &+= objects[i].byteSize
                 i += 1
             }
+        }
+        // Everything from `end` on is dead.
+        for k in end..<objects.count where objects[k].kind == .string {
+            unsafeDowncast(objects[k], to: StrObj.self).returnBytes(to: bytes)
         }
         objects.removeSubrange(end..<objects.count)
         liveBytes = live

@@ -15,7 +15,9 @@ extension VM {
                 t._withUnsafeGuaranteedRef { t in
                     if t.byteCount == 0 { return x }
                     if s.byteCount == 0 { return y }
-                    return Val(heap.adopt(StrObj(concatenating: s, t)))
+                    return heapRef._withUnsafeGuaranteedRef { h in
+                        Val(h.adopt(StrObj.concatenation(s, t, pool: h.bytes)))
+                    }
                 }
             }
         }
@@ -33,7 +35,7 @@ extension VM {
             break
         }
         if let s = x.asString {
-            if op == .add, let t = y.asString { return Val(heap.adopt(StrObj(concatenating: s, t))) }
+            if op == .add, let t = y.asString { return Val(heap.adopt(StrObj.concatenation(s, t, pool: heap.bytes))) }
             if op == .mul, case .int(let n) = y { return try repeatString(ts, s, n) }
         }
         if let l = x.asList {

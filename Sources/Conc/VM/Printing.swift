@@ -26,7 +26,7 @@ extension VM {
             default: size += 16
             }
         }
-        var out = StringBuilder(capacity: size)
+        var out = StringBuilder(capacity: size, pool: heap.bytes)
         for i in 0..<count {
             if case .object(let u) = values[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
                 Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }

@@ -9,42 +9,53 @@ import Glibc
 #endif
 
 final class StrObj: Obj {
-    /// The UTF-8 bytes, in a buffer this object owns (one allocation, no reference count
-    /// to touch when the bytes are read).
+    /// The UTF-8 bytes, in a buffer this object owns (no reference count to touch when
+    /// the bytes are read).
     let storage: UnsafeMutablePointer<UInt8>
     let byteCount: Int
     /// The number of Unicode scalars.
     let count: Int
-    @exclusivity(unchecked) private var cachedHash = 0
+    /// The byte pool class of `storage`; 0 when it came from malloc.
+    let sizeClass: UInt8
     @exclusivity(unchecked) private var hashed = false
+    @exclusivity(unchecked) private var cachedHash = 0
     /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII string.
     private var checkpoints: [Int]?
 
-    /// A string that takes ownership of `storage` (`byteCount` valid UTF-8 bytes).
-    init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int) {
+    /// A string that takes ownership of `storage` (`byteCount` valid UTF-8 bytes, in a
+    /// buffer of pool class `sizeClass`).
+    /// A string of `count` scalars that takes ownership of `storage`. Every argument is
+    /// a plain value, so calling it retains nothing.
+    init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) {
         self.storage = storage
         self.byteCount = byteCount
-        count = StrObj.scalarCount(storage, byteCount)
+        self.sizeClass = sizeClass
+        self.count = count
         super.init(kind: .string)
     }
 
+    convenience init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8) {
+        self.init(adopting: storage, byteCount: byteCount, sizeClass: sizeClass,
+                  count: StrObj.scalarCount(storage, byteCount))
+    }
+
     /// A copy of the given bytes, which must be valid UTF-8.
-    convenience init(copying bytes: UnsafeBufferPointer<UInt8>) {
-        let p = rawAllocate(UInt8.self, capacity: bytes.count)
+    convenience init(copying bytes: UnsafeBufferPointer<UInt8>, pool: BytePool) {
+        let (p, c) = pool.buffer(for: bytes.count)
         if let base = bytes.baseAddress { p.initialize(from: base, count: bytes.count) }
-        self.init(adopting: p, byteCount: bytes.count)
+        self.init(adopting: p, byteCount: bytes.count, sizeClass: c)
     }
 
     /// A copy of any collection of valid UTF-8 bytes.
-    convenience init<C: Collection>(bytes: C) where C.Element == UInt8 {
+    convenience init<C: Collection>(bytes: C, pool: BytePool) where C.Element == UInt8 {
         let n = bytes.count
-        let p = rawAllocate(UInt8.self, capacity: n)
+        let (p, c) = pool.buffer(for: n)
         let copied = bytes.withContiguousStorageIfAvailable { src -> Bool in
             if let base = src.baseAddress { p.initialize(from: base, count: n) }
             return true
         }
         if copied == nil { _ = UnsafeMutableBufferPointer(start: p, count: n).initialize(from: bytes) }
-        self.init(adopting: p, byteCount: n)
+        self.init(adopting: p, byteCount: n, sizeClass: c)
     }
 
     /// Counts the bytes that start a scalar (all but UTF-8 continuation bytes).
@@ -65,17 +76,25 @@ final class StrObj: Obj {
     }
 
     /// The concatenation of two strings.
-    init(concatenating a: StrObj, _ b: StrObj) {
-        byteCount = a.byteCount + b.byteCount
-        storage = rawAllocate(UInt8.self, capacity: byteCount)
-        storage.initialize(from: a.storage, count: a.byteCount)
-        (storage + a.byteCount).initialize(from: b.storage, count: b.byteCount)
-        count = a.count + b.count
-        super.init(kind: .string)
+    @inline(__always)
+    static func concatenation(_ a: StrObj, _ b: StrObj, pool: BytePool) -> StrObj {
+        let n = a.byteCount + b.byteCount
+        let (p, c) = pool.buffer(for: n)
+        p.initialize(from: a.storage, count: a.byteCount)
+        (p + a.byteCount).initialize(from: b.storage, count: b.byteCount)
+        return StrObj(adopting: p, byteCount: n, sizeClass: c, count: a.count + b.count)
     }
 
 
-    deinit { rawFree(storage) }
+    /// Pooled bytes go back to the pool when the collector sweeps the string (see
+    /// `returnBytes`); bytes from malloc go back here.
+    deinit { if sizeClass == 0 { rawFree(storage) } }
+
+    /// Gives the bytes of this dead string back to its heap's pool.
+    @inline(__always)
+    func returnBytes(to pool: BytePool) {
+        if sizeClass != 0 { pool.release(storage, sizeClass) }
+    }
 
     /// The bytes; valid while this object is alive (between two safe points at least).
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: byteCount) }
@@ -197,22 +216,32 @@ final class StrObj: Obj {
 /// Builds a string's bytes in one growing buffer, then hands the buffer to a `StrObj`
 /// without copying.
 struct StringBuilder {
+    private unowned(unsafe) let pool: BytePool
     private var storage: UnsafeMutablePointer<UInt8>
+    private var sizeClass: UInt8
     private(set) var count = 0
     private var capacity: Int
 
-    init(capacity: Int = 32) {
-        self.capacity = max(capacity, 16)
-        storage = rawAllocate(UInt8.self, capacity: self.capacity)
+    init(capacity: Int = 32, pool: BytePool) {
+        self.pool = pool
+        (storage, sizeClass) = pool.buffer(for: capacity)
+        self.capacity = sizeClass == 0 ? capacity : BytePool.capacity(of: sizeClass)
     }
 
     private mutating func reserve(_ n: Int) {
         guard count + n > capacity else { return }
         let newCapacity = max(capacity * 2, count + n)
-        storage = rawReallocate(storage, capacity: newCapacity)
-        capacity = newCapacity
+        if sizeClass == 0 {
+            storage = rawReallocate(storage, capacity: newCapacity)
+            capacity = newCapacity
+            return
+        }
+        let (p, c) = pool.buffer(for: newCapacity)
+        p.initialize(from: storage, count: count)
+        pool.release(storage, sizeClass)
+        (storage, sizeClass) = (p, c)
+        capacity = c == 0 ? newCapacity : BytePool.capacity(of: c)
     }
-
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
@@ -257,10 +286,10 @@ struct StringBuilder {
     }
 
     /// Frees the buffer of a builder that is not finished.
-    func discard() { rawFree(storage) }
+    func discard() { pool.release(storage, sizeClass) }
 
     /// The finished string; the builder must not be used afterwards.
     func finish() -> StrObj {
-        StrObj(adopting: storage, byteCount: count)
+        StrObj(adopting: storage, byteCount: count, sizeClass: sizeClass)
     }
 }

@@ -37,6 +37,9 @@ final class VM {
     /// Set from any thread (a signal thread, the host) to raise `Interrupt` in running code.
     let interruptRequested = Atomic<Bool>(false)
     let heap = Heap()
+    /// `heap` for the hot allocation paths: `_withUnsafeGuaranteedRef` on it borrows the
+    /// heap without the retain and release Swift puts around a property's use.
+    let heapRef: Unmanaged<Heap>
     let output = OutputBuffer()
     /// Global slots; allocated once at full size so the dispatch loop may keep a pointer.
     let globals: UnsafeMutablePointer<Val>
@@ -67,6 +70,7 @@ final class VM {
 
     init(options: InterpreterOptions) {
         self.options = options
+        heapRef = Unmanaged.passUnretained(heap)
         scriptArguments = options.scriptArguments
         globals = .allocate(capacity: VM.maxGlobals)
         shortStrings = .allocate(capacity: VM.shortStringSlots)
@@ -75,11 +79,11 @@ final class VM {
         mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
         if let limit = options.heapLimit { heap.limit = limit }
         for b in 0..<128 {
-            let s = heap.register(StrObj(bytes: [UInt8(b)]))
+            let s = heap.register(StrObj(bytes: [UInt8(b)], pool: heap.bytes))
             heap.makePermanent(s)
             (asciiStrings + b).initialize(to: Val(s))
         }
-        emptyString = heap.register(StrObj(bytes: []))
+        emptyString = heap.register(StrObj(bytes: [], pool: heap.bytes))
         heap.makePermanent(emptyString)
         installBuiltins()
     }
@@ -141,7 +145,7 @@ final class VM {
         if n <= VM.shortStringLength, let v = bytes.withContiguousStorageIfAvailable({ shortString($0) }) {
             return v
         }
-        return Val(heap.adopt(StrObj(bytes: bytes)))
+        return Val(heap.adopt(StrObj(bytes: bytes, pool: heap.bytes)))
     }
 
     /// A string of at most `shortStringLength` bytes, shared with an equal one made
@@ -156,7 +160,7 @@ final class VM {
         }) {
             return Val(u)
         }
-        let s = heap.adopt(StrObj(copying: bytes))
+        let s = heap.adopt(StrObj(copying: bytes, pool: heap.bytes))
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
         shortStrings[slot] = s
         return Val(s)
