@@ -103,6 +103,17 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(!f.ops.contains("addInt"))
     }
 
+    @Test func addChainsPassAGrowingStringAlong() throws {
+        let f = try function("f", in: "fn f(a, b, c, d) { return a + b + c + d }")
+        #expect(f.ops.filter { $0.hasPrefix("add") } == ["addOpen", "addMore", "addClose"])
+        // A constant link breaks the chain: `a + b` stands alone before `+ 1`.
+        let g = try function("g", in: "fn g(a, b, c) { return a + b + 1 + c }")
+        #expect(g.ops.filter { $0.hasPrefix("add") } == ["add", "addInt", "add"])
+        // Other operators never chain.
+        let h = try function("h", in: "fn h(a, b, c) { return a * b + c - a }")
+        #expect(!h.ops.contains { $0.hasPrefix("addOpen") || $0.hasPrefix("addClose") })
+    }
+
     @Test func comparisonWithASmallIntInAnIfUsesJumpIfNotLtInt() throws {
         let f = try function("fib", in: "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib(n-2) }")
         #expect(f.ops.contains("jumpIfNotLtInt"))

@@ -241,15 +241,33 @@ extension Compiler {
         chain.reverse()
         var current = try exprAnyRegister(leftmost)
         let accumulator = chain.count > 1 ? try fb.allocate() : target
+        // Runs of register `+` links pass a growing string along: the intermediate
+        // results live only in `accumulator`, which no script code can see.
+        let joins = chain.map { $0.op == .add && !Compiler.hasConstantForm($0.rhs) }
         for (i, link) in chain.enumerated() {
             let dest = i == chain.count - 1 ? target : accumulator
-            try binaryStep(link.op, current, link.rhs, into: dest, at: link.pos)
+            var add = Opcode.add
+            if joins[i] {
+                let fromChain = i > 0 && joins[i - 1], toChain = i + 1 < chain.count && joins[i + 1]
+                add = fromChain ? (toChain ? .addMore : .addClose) : (toChain ? .addOpen : .add)
+            }
+            try binaryStep(link.op, current, link.rhs, into: dest, at: link.pos, add: add)
             current = accumulator
         }
     }
 
-    /// `dest = left op rhs`, with the add-immediate form for `x + 1` and `x - 1`.
-    private func binaryStep(_ op: BinaryOp, _ left: Int, _ rhs: Expr, into dest: Int, at pos: SourcePos) throws(SyntaxError) {
+    /// Whether `x + e` compiles to an immediate or constant form (a number literal).
+    static func hasConstantForm(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .intLiteral, .floatLiteral: return true
+        default: return false
+        }
+    }
+
+    /// `dest = left op rhs`, with the add-immediate form for `x + 1` and `x - 1`; `add`
+    /// is the form a register `+` takes.
+    private func binaryStep(_ op: BinaryOp, _ left: Int, _ rhs: Expr, into dest: Int, at pos: SourcePos,
+                            add: Opcode = .add) throws(SyntaxError) {
         let saved = fb.freeRegister
         defer { fb.freeRegister = saved }
         if op == .add || op == .sub, case .intLiteral(let i) = rhs.kind {
@@ -267,7 +285,7 @@ extension Compiler {
         }
         let rr = try exprAnyRegister(rhs)
         fb.pos = pos
-        fb.emit(Compiler.opcode(for: op), dest, left, rr)
+        fb.emit(op == .add ? add : Compiler.opcode(for: op), dest, left, rr)
     }
 
     /// The form of `op` that takes a numeric constant on the right, if there is one.

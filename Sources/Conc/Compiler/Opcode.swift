@@ -52,6 +52,13 @@ enum Opcode: UInt8, CaseIterable {
     case mapInsert
     /// R[A] = R[B] + R[C]
     case add
+    /// `add` at the start of a chain `a + b + c ...` whose result feeds the next `+`: a
+    /// new string gets room to grow and is marked growable
+    case addOpen
+    /// `add` in the middle of a chain: a growable R[B] takes R[C] in place
+    case addMore
+    /// `add` at the end of a chain: as `addMore`, and the result is no longer growable
+    case addClose
     /// R[A] = R[B] - R[C]
     case sub
     /// R[A] = R[B] * R[C]

@@ -117,7 +117,7 @@ extension VM {
                         for i in 0..<c {
                             try mapSet(ts, map, regs[b + 2 * i], regs[b + 2 * i + 1])
                         }
-                    case .add:
+                    case .add, .addOpen, .addMore, .addClose:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let y = regs[Int(truncatingIfNeeded: w >> 44)]
                         if case .int(let i) = x, case .int(let j) = y {
@@ -126,8 +126,10 @@ extension VM {
                             regs[a] = .int(r)
                         } else if case .double(let i) = x, case .double(let j) = y {
                             regs[a] = .double(i + j)
-                        } else {
+                        } else if UInt8(truncatingIfNeeded: w) == Opcode.add.rawValue {
                             regs[a] = try arith(ts, .add, x, y)
+                        } else {
+                            regs[a] = try chainAdd(ts, unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self), x, y)
                         }
                     case .sub:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]

@@ -6,6 +6,37 @@ import Glibc
 #endif
 
 extension VM {
+    /// `addOpen`, `addMore` and `addClose`: a chain `a + b + c ...` whose intermediate
+    /// strings grow in place instead of being copied at each step (CPython gets the same
+    /// from `s = s + t` when it holds the only reference). Any other operands take the
+    /// plain path of `+`.
+    func chainAdd(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        guard case .object(let a) = x, case .object(let b) = y,
+              a._withUnsafeGuaranteedRef({ $0.kind }) == .string, b._withUnsafeGuaranteedRef({ $0.kind }) == .string
+        else {
+            if op == .addClose, let s = x.asString { s.growable = false }
+            return try arith(ts, .add, x, y)
+        }
+        let s = Unmanaged<StrObj>.fromOpaque(a.toOpaque()), t = Unmanaged<StrObj>.fromOpaque(b.toOpaque())
+        return heapRef._withUnsafeGuaranteedRef { h in
+            s._withUnsafeGuaranteedRef { s in
+                t._withUnsafeGuaranteedRef { t in
+                    if s.growable {
+                        h.noteAllocation(s.append(t, pool: h.bytes))
+                        if op == .addClose { s.growable = false }
+                        return x
+                    }
+                    if op == .addClose || t.byteCount == 0 || s.byteCount == 0 {
+                        if t.byteCount == 0 { return x }
+                        if s.byteCount == 0 { return y }
+                        return Val(h.adopt(StrObj.concatenation(s, t, pool: h.bytes)))
+                    }
+                    return Val(h.adopt(StrObj.growableConcatenation(s, t, pool: h.bytes)))
+                }
+            }
+        }
+    }
+
     func arith(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Val {
         if op == .add, case .object(let a) = x, case .object(let b) = y,
            a._withUnsafeGuaranteedRef({ $0.kind }) == .string, b._withUnsafeGuaranteedRef({ $0.kind }) == .string {

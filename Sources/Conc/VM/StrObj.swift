@@ -11,16 +11,25 @@ import Glibc
 final class StrObj: Obj {
     /// The UTF-8 bytes, in a buffer this object owns (no reference count to touch when
     /// the bytes are read).
-    let storage: UnsafeMutablePointer<UInt8>
-    let byteCount: Int
+    @exclusivity(unchecked) private(set) var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var byteCount: Int
     /// The number of Unicode scalars.
-    let count: Int
+    @exclusivity(unchecked) private(set) var count: Int
     /// The byte pool class of `storage`; 0 when it came from malloc.
-    let sizeClass: UInt8
+    @exclusivity(unchecked) private(set) var sizeClass: UInt8
+    /// Set while the string is the intermediate result of a chain `a + b + c`, held only
+    /// in a register no script code can read: then, and only then, it may grow in place
+    /// (see `append`). Strings are immutable everywhere else.
+    @exclusivity(unchecked) var growable = false
+    /// The size of a growable string's buffer when it came from malloc (the object's
+    /// allocation has room for this field without growing).
+    @exclusivity(unchecked) private var mallocCapacity = 0
     @exclusivity(unchecked) private var hashed = false
     @exclusivity(unchecked) private var cachedHash = 0
-    /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII string.
-    private var checkpoints: [Int]?
+    /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII
+    /// string. A raw buffer rather than an array, so that freeing a string has no
+    /// reference to release.
+    private var checkpoints: UnsafeMutablePointer<Int>?
 
     /// A string that takes ownership of `storage` (`byteCount` valid UTF-8 bytes, in a
     /// buffer of pool class `sizeClass`).
@@ -86,9 +95,43 @@ final class StrObj: Obj {
     }
 
 
+    /// A growable string of `a` then `b`, with room for more.
+    static func growableConcatenation(_ a: StrObj, _ b: StrObj, pool: BytePool) -> StrObj {
+        let n = a.byteCount + b.byteCount
+        let capacity = max(2 * n, 32)
+        let (p, c) = pool.buffer(for: capacity)
+        p.initialize(from: a.storage, count: a.byteCount)
+        (p + a.byteCount).initialize(from: b.storage, count: b.byteCount)
+        let s = StrObj(adopting: p, byteCount: n, sizeClass: c, count: a.count + b.count)
+        s.growable = true
+        s.mallocCapacity = capacity
+        return s
+    }
+
+    /// Appends `t` to this growable string in place; returns the bytes its buffer grew by.
+    func append(_ t: StrObj, pool: BytePool) -> Int {
+        let n = byteCount + t.byteCount
+        let capacity = sizeClass == 0 ? mallocCapacity : BytePool.capacity(of: sizeClass)
+        var grown = 0
+        if n > capacity {
+            let (p, c) = pool.buffer(for: 2 * n)
+            p.initialize(from: storage, count: byteCount)
+            pool.release(storage, sizeClass)
+            (storage, sizeClass, mallocCapacity) = (p, c, 2 * n)
+            grown = 2 * n - capacity
+        }
+        (storage + byteCount).initialize(from: t.storage, count: t.byteCount)
+        byteCount = n
+        count += t.count
+        return grown
+    }
+
     /// Pooled bytes go back to the pool when the collector sweeps the string (see
     /// `returnBytes`); bytes from malloc go back here.
-    deinit { if sizeClass == 0 { rawFree(storage) } }
+    deinit {
+        if sizeClass == 0 { rawFree(storage) }
+        if let c = checkpoints { rawFree(c) }
+    }
 
     /// Gives the bytes of this dead string back to its heap's pool.
     @inline(__always)
@@ -143,11 +186,10 @@ final class StrObj: Obj {
         if isASCII { return i }
         if i == count { return bytes.count }
         if checkpoints == nil {
-            var cps: [Int] = []
-            cps.reserveCapacity(count / 32 + 1)
+            let cps = rawAllocate(Int.self, capacity: count / 32 + 1)
             var scalar = 0
             for (off, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
-                if scalar & 31 == 0 { cps.append(off) }
+                if scalar & 31 == 0 { cps[scalar >> 5] = off }
                 scalar += 1
             }
             checkpoints = cps
@@ -228,8 +270,13 @@ struct StringBuilder {
         self.capacity = sizeClass == 0 ? capacity : BytePool.capacity(of: sizeClass)
     }
 
+    @inline(__always)
     private mutating func reserve(_ n: Int) {
-        guard count + n > capacity else { return }
+        if count + n > capacity { grow(n) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ n: Int) {
         let newCapacity = max(capacity * 2, count + n)
         if sizeClass == 0 {
             storage = rawReallocate(storage, capacity: newCapacity)
