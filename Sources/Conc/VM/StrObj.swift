@@ -233,14 +233,13 @@ final class StrObj: Obj {
         let n = needle.count, h = bytes.count
         if n == 0 { return start <= h ? start : nil }
         if n > h { return nil }
-        let first = needle[0]
+        let first = Int32(needle[0]), last = h - n
         var i = start
-        while i <= h - n {
-            if bytes[i] == first {
-                var j = 1
-                while j < n && bytes[i + j] == needle[j] { j += 1 }
-                if j == n { return i }
-            }
+        // memchr finds each candidate first byte; memcmp checks the rest.
+        while i <= last {
+            guard let hit = memchr(storage + i, first, last - i + 1) else { return nil }
+            i = storage.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if n == 1 || memcmp(storage + i + 1, needle.baseAddress! + 1, n - 1) == 0 { return i }
             i += 1
         }
         return nil
