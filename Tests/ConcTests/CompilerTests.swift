@@ -114,6 +114,20 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(!h.ops.contains { $0.hasPrefix("addOpen") || $0.hasPrefix("addClose") })
     }
 
+    @Test func orConditionsBranchOnEachComparison() throws {
+        let f = try function("f", in: """
+            fn f(c) {
+                if c == "A" or c == "E" or not (c != "a") { return 1 }
+                return 0
+            }
+            """)
+        #expect(f.ops.prefix(3) == ["jumpIfNotNeConst", "jumpIfNotNeConst", "jumpIfNotEqConst"])
+        #expect(!f.ops.contains("eqConst") && !f.ops.contains("jumpIfTrue") && !f.ops.contains("not"))
+        // An ordering under `not` cannot be inverted (NaN), so it goes through a value.
+        let g = try function("g", in: "fn g(x) { if not (x < 1.5) { return 1 } return 0 }")
+        #expect(g.ops.contains("jumpIfTrue") || g.ops.contains("not"))
+    }
+
     @Test func comparisonWithASmallIntInAnIfUsesJumpIfNotLtInt() throws {
         let f = try function("fib", in: "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib(n-2) }")
         #expect(f.ops.contains("jumpIfNotLtInt"))

@@ -365,47 +365,81 @@ extension Compiler {
 
     /// Compiles a condition; returns the jumps taken when it is false (to be patched).
     func conditionJumps(_ e: Expr) throws(SyntaxError) -> [Int] {
+        try branch(e, when: false, depth: 0)
+    }
+
+    /// Compiles a test of `e` that falls through unless its truth is `sense`; returns
+    /// the jumps taken when it is (to be patched). `and`, `or` and `not` become jumps
+    /// between their operands' tests, and a comparison branches in one instruction
+    /// where it can; past a nesting depth the test goes through a value, whose
+    /// compilation needs no native recursion.
+    private func branch(_ e: Expr, when sense: Bool, depth: Int) throws(SyntaxError) -> [Int] {
         let saved = fb.freeRegister
         defer { fb.freeRegister = saved }
-        switch e.kind {
-        case .and(let l, let r):
-            return try conditionJumps(l) + conditionJumps(r)
-        case .compare(let lhs, let rest) where rest.count == 1:
-            let (op, rhs) = rest[0]
-            if case .intLiteral(let i) = rhs.kind, Instruction.immediateRange.contains(i),
-               let jop = Compiler.immediateJump(op) {
-                let rl = try exprAnyRegister(lhs)
-                fb.pos = rhs.pos
-                return [fb.emit(jop, rl, i, 0)]
-            }
-            if let jop = Compiler.constantJump(op), let k = try numericConstant(rhs) {
-                let rl = try exprAnyRegister(lhs)
-                fb.pos = rhs.pos
-                return [fb.emit(jop, rl, k, 0)]
-            }
-            if op == .eq || op == .ne, let k = try constantOperand(rhs) {
-                let rl = try exprAnyRegister(lhs)
-                fb.pos = rhs.pos
-                return [fb.emit(op == .eq ? .jumpIfNotEqConst : .jumpIfNotNeConst, rl, k, 0)]
-            }
-            if op != .in && op != .notIn {
-                let rl = try exprAnyRegister(lhs)
-                let rr = try exprAnyRegister(rhs)
-                fb.pos = rhs.pos
-                switch op {
-                case .lt: return [fb.emit(.jumpIfNotLt, rl, rr, 0)]
-                case .le: return [fb.emit(.jumpIfNotLe, rl, rr, 0)]
-                case .gt: return [fb.emit(.jumpIfNotLt, rr, rl, 0)]
-                case .ge: return [fb.emit(.jumpIfNotLe, rr, rl, 0)]
-                case .eq: return [fb.emit(.jumpIfNotEq, rl, rr, 0)]
-                default: return [fb.emit(.jumpIfNotNe, rl, rr, 0)]
+        if depth < Compiler.maxBranchNesting {
+            switch e.kind {
+            case .and(let l, let r), .or(let l, let r):
+                let isAnd: Bool
+                if case .and = e.kind { isAnd = true } else { isAnd = false }
+                if isAnd != sense {
+                    // `a and b` is false, or `a or b` true, as soon as one operand is.
+                    return try branch(l, when: sense, depth: depth + 1) + branch(r, when: sense, depth: depth + 1)
                 }
+                // Otherwise the left operand's other outcome decides without the right.
+                let decided = try branch(l, when: !sense, depth: depth + 1)
+                let jumps = try branch(r, when: sense, depth: depth + 1)
+                for j in decided { try fb.patch(j) }
+                return jumps
+            case .not(let x):
+                return try branch(x, when: !sense, depth: depth + 1)
+            case .compare(let lhs, let rest) where rest.count == 1:
+                // Jumping when a comparison holds is jumping when its negation fails;
+                // only `==` and `!=` negate exactly (`not (x < y)` is not `x >= y` for NaN).
+                var op = rest[0].op
+                if sense {
+                    if op == .eq { op = .ne } else if op == .ne { op = .eq } else { break }
+                }
+                if let jumps = try comparisonJump(lhs, op, rest[0].rhs) { return jumps }
+            default:
+                break
             }
-        default:
-            break
         }
         let r = try exprAnyRegister(e)
-        return [fb.emitJump(.jumpIfFalse, r)]
+        return [fb.emitJump(sense ? .jumpIfTrue : .jumpIfFalse, r)]
+    }
+
+    static let maxBranchNesting = 64
+
+    /// A jump taken when `lhs op rhs` is false, in one instruction; nil for `in`.
+    private func comparisonJump(_ lhs: Expr, _ op: CompareOp, _ rhs: Expr) throws(SyntaxError) -> [Int]? {
+        if case .intLiteral(let i) = rhs.kind, Instruction.immediateRange.contains(i),
+           let jop = Compiler.immediateJump(op) {
+            let rl = try exprAnyRegister(lhs)
+            fb.pos = rhs.pos
+            return [fb.emit(jop, rl, i, 0)]
+        }
+        if let jop = Compiler.constantJump(op), let k = try numericConstant(rhs) {
+            let rl = try exprAnyRegister(lhs)
+            fb.pos = rhs.pos
+            return [fb.emit(jop, rl, k, 0)]
+        }
+        if op == .eq || op == .ne, let k = try constantOperand(rhs) {
+            let rl = try exprAnyRegister(lhs)
+            fb.pos = rhs.pos
+            return [fb.emit(op == .eq ? .jumpIfNotEqConst : .jumpIfNotNeConst, rl, k, 0)]
+        }
+        if op == .in || op == .notIn { return nil }
+        let rl = try exprAnyRegister(lhs)
+        let rr = try exprAnyRegister(rhs)
+        fb.pos = rhs.pos
+        switch op {
+        case .lt: return [fb.emit(.jumpIfNotLt, rl, rr, 0)]
+        case .le: return [fb.emit(.jumpIfNotLe, rl, rr, 0)]
+        case .gt: return [fb.emit(.jumpIfNotLt, rr, rl, 0)]
+        case .ge: return [fb.emit(.jumpIfNotLe, rr, rl, 0)]
+        case .eq: return [fb.emit(.jumpIfNotEq, rl, rr, 0)]
+        default: return [fb.emit(.jumpIfNotNe, rl, rr, 0)]
+        }
     }
 
     /// The constant index of a literal that equality can compare against directly
