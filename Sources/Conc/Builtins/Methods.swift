@@ -181,7 +181,7 @@ extension VM {
                     let b = src[i]
                     p[i] = b >= lo && b <= hi ? b ^ 0x20 : b
                 }
-                return Val(heap.adopt(StrObj(adopting: p, byteCount: n, sizeClass: c)))
+                return Val(heap.adopt(StrObj(adopting: p, byteCount: n, sizeClass: c, count: n)))
             }
             return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())
         case .strip:
