@@ -26,6 +26,12 @@ struct ConcCommand: ParsableCommand {
     @Flag(help: "Print the bytecode of FILE and exit.")
     var dis = false
 
+    @Option(name: .long, help: ArgumentHelp("Seconds a thread waits for the GIL before it asks the holder to let go (default 0.005).", valueName: "S"))
+    var switchInterval: Double?
+
+    @Flag(name: .long, help: "Print GIL statistics (switches, held and waited time per thread) on stderr at exit.")
+    var gilStats = false
+
     @Argument(help: "The script to run.")
     var file: String?
 
@@ -35,6 +41,13 @@ struct ConcCommand: ParsableCommand {
     mutating func run() throws {
         var options = InterpreterOptions()
         options.allowProcesses = true
+        if let s = switchInterval {
+            guard s > 0, s.isFinite else {
+                printError("conc: --switch-interval needs a positive number of seconds")
+                throw ExitCode(2)
+            }
+            options.switchInterval = s
+        }
         var scriptArgs = arguments
         if e == nil && file == nil && !arguments.isEmpty {
             // `conc -- FILE ARGS`: the first passthrough argument is the file.
@@ -62,6 +75,7 @@ struct ConcCommand: ParsableCommand {
 
         let conc = Interpreter(options: options)
         ProcessSignals.routeInterrupts(to: conc)
+        var status: Int32 = 0
         do {
             if check {
                 try conc.check(source, file: name)
@@ -71,10 +85,20 @@ struct ConcCommand: ParsableCommand {
                 try conc.run(bytes: source, file: name)
             }
         } catch {
-            if let code = error.exitCode { throw ExitCode(code) }
+            if let code = error.exitCode { finish(conc, code) }
             printError(error.description)
-            throw ExitCode(error.kind == "Interrupt" ? 130 : 1)
+            if error.kind == "Interrupt" { finish(conc, 130) }
+            status = 1
         }
+        // Like Python, the program ends when its threads have (also after an error).
+        if let code = conc.waitForThreads() { status = code }
+        finish(conc, status)
+    }
+
+    /// Prints the GIL table if asked for, and exits.
+    private func finish(_ conc: Interpreter, _ status: Int32) -> Never {
+        if gilStats { printError(gilTable(conc.gilStats())) }
+        Glibc.exit(status)
     }
 }
 

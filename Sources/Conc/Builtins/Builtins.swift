@@ -10,6 +10,7 @@ extension VM {
         installCoreBuiltins()
         installNumberBuiltins()
         installSystemBuiltins()
+        installConcurrencyBuiltins()
     }
 
     private func installCoreBuiltins() {

@@ -12,6 +12,8 @@ enum Member: String {
     case split, join, upper, lower, strip, replace, find, starts_with, ends_with
     // Errors
     case kind, message, trace
+    // Threads and synchronisation
+    case name, id, is_alive, acquire, release, locked, set, clear, is_set, wait, put, size, empty
     // The `with` statement.
     case enter = "__enter", exit = "__exit"
 }

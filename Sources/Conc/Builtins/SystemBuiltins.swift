@@ -21,22 +21,8 @@ extension VM {
         defineNative("sleep", 1, 1) { ts, args throws(Unwind) in
             let s = try ts.vm.number(ts, args[0], "sleep")
             if s < 0 || s.isNaN { throw ts.error("ValueError", "sleep length must be non-negative") }
-            let vm = ts.vm
-            // Sleep in short slices, so `Interpreter.interrupt()` (Ctrl-C) is noticed soon.
-            let end = monotonicSeconds() + s
-            var interrupted = false
-            try vm.blocking(ts) {
-                while !interrupted {
-                    let left = end - monotonicSeconds()
-                    if left <= 0 { break }
-                    sleepSeconds(min(left, 0.02))
-                    interrupted = vm.interruptRequested.load(ordering: .relaxed)
-                }
-            }
-            if interrupted {
-                vm.interruptRequested.store(false, ordering: .relaxed)
-                throw ts.error("Interrupt", "interrupted")
-            }
+            // sleep(0) just lets other threads run.
+            if s == 0 { try ts.vm.blocking(ts) {} } else { _ = try ts.vm.block(ts, on: .sleep, timeout: s) { false } }
             return .nil
         }
         defineNative("cpu_count", 0, 0) { _, _ in .int(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
@@ -99,11 +85,5 @@ extension VM {
 
     func checkFiles(_ ts: ThreadState) throws(Unwind) {
         if !options.allowFiles { throw ts.error("OSError", "file access is not allowed here") }
-    }
-
-    /// Runs a blocking operation. With threads, this is where the GIL is released.
-    func blocking(_ ts: ThreadState, _ body: () -> Void) throws(Unwind) {
-        output.flush()
-        body()
     }
 }

@@ -14,23 +14,15 @@ import Glibc
 /// let v = try conc.evaluate("fib(20)")   // .int(6765)
 /// ```
 public final class Interpreter: @unchecked Sendable {
-    // Sendable: every entry point goes through `exclusive` before touching the VM.
+    // Sendable: every entry point takes the GIL (`exclusive`) before touching the VM,
+    // so any number of host threads may drive one interpreter, taking turns with its
+    // script threads.
     let vm: VM
-    private let lock = Mutex(())
-    /// The thread inside `exclusive` (0: none), so a host function may call back into
-    /// its own interpreter without deadlocking on `lock`.
-    private let owner = Atomic<UInt>(0)
 
-    /// Runs `body` with the interpreter to itself. A call from the thread that is
-    /// already inside (a host function using its interpreter) runs at once.
-    private func exclusive<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
-        let me = UInt(bitPattern: Int(bitPattern: pthread_self()))
-        if owner.load(ordering: .relaxed) == me { return try body() }
-        return try lock.withLock { _ throws(E) -> sending R in
-            owner.store(me, ordering: .relaxed)
-            defer { owner.store(0, ordering: .relaxed) }
-            return try body()
-        }
+    /// Runs `body` holding the GIL on the calling thread's state; at once when the
+    /// caller already holds it (a host function calling back into its interpreter).
+    private func exclusive<R, E: Error>(_ body: (ThreadState) throws(E) -> R) throws(E) -> R {
+        try vm.withGIL(body)
     }
 
     public init(options: InterpreterOptions = InterpreterOptions()) {
@@ -41,8 +33,14 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Where `print` and `write` send text; nil (the default) means standard output.
     public var output: (@Sendable (String) -> Void)? {
-        get { exclusive { vm.output.sink } }
-        set { exclusive { vm.output.sink = newValue } }
+        get { exclusive { _ in vm.output.sink } }
+        set { exclusive { _ in vm.output.sink = newValue } }
+    }
+
+    /// Where errors that end spawned threads are reported (default: standard error).
+    public var errorOutput: @Sendable (String) -> Void {
+        get { exclusive { _ in vm.errorSink } }
+        set { exclusive { _ in vm.errorSink = newValue } }
     }
 
     /// Compiles and runs a program.
@@ -64,7 +62,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Checks a program's syntax without running it.
     public func check(_ source: [UInt8], file: String) throws(ConcError) {
-        try exclusive { () throws(ConcError) in
+        try exclusive { _ throws(ConcError) in
             vm.sources[file] = source
             _ = try vm.compile(source, file: file, mode: .run)
         }
@@ -72,7 +70,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// The bytecode listing of a program (what `conc --dis` prints).
     public func disassemble(_ source: [UInt8], file: String) throws(ConcError) -> String {
-        try exclusive { () throws(ConcError) in
+        try exclusive { _ throws(ConcError) in
             vm.sources[file] = source
             return disassembly(of: try vm.compile(source, file: file, mode: .run))
         }
@@ -80,28 +78,40 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Calls the global function `name` with `args`.
     public func call(_ name: String, _ args: [Value] = []) throws(ConcError) -> Value {
-        try exclusive { () throws(ConcError) in
+        try exclusive { ts throws(ConcError) in
             guard let f = vm.global(name) else {
                 throw ConcError(kind: "NameError", message: "name '\(name)' is not defined")
             }
-            return try vm.runHostCall(f, args)
+            return try vm.runHostCall(ts, f, args)
         }
     }
 
     /// Defines a global function implemented by the host. Its errors reach the script as
     /// Conc errors: a `ConcError` keeps its kind, any other error becomes `HostError`.
-    public func define(_ name: String, arity: ClosedRange<Int>? = nil,
+    ///
+    /// With `releasesGIL`, the function runs without the GIL, so the script's other
+    /// threads keep running meanwhile (right for anything that blocks or computes for
+    /// long); without it they stall until it returns, as behind a C extension that
+    /// keeps Python's GIL.
+    public func define(_ name: String, arity: ClosedRange<Int>? = nil, releasesGIL: Bool = false,
                        _ body: @escaping @Sendable ([Value]) throws -> Value) {
-        exclusive {
+        exclusive { _ in
             vm.defineNative(name, arity?.lowerBound ?? 0, arity?.upperBound ?? -1) { ts, args throws(Unwind) in
                 let vm = ts.vm
                 let hostArgs = (0..<args.count).map { vm.snapshot(args[$0]) }
-                do {
-                    return vm.value(from: try body(hostArgs))
-                } catch let e as ConcError {
+                var outcome: Result<Value, any Error> = .success(.nil)
+                if releasesGIL {
+                    try vm.blocking(ts) { outcome = Result { try body(hostArgs) } }
+                } else {
+                    outcome = Result { try body(hostArgs) }
+                }
+                switch outcome {
+                case .success(let v):
+                    return vm.value(from: v)
+                case .failure(let e as ConcError):
                     throw ts.error(e.kind, e.message)
-                } catch {
-                    throw ts.error("HostError", "\(error)")
+                case .failure(let e):
+                    throw ts.error("HostError", "\(e)")
                 }
             }
         }
@@ -109,9 +119,9 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Reads or writes a global variable (nil: undefined).
     public subscript(name: String) -> Value? {
-        get { exclusive { vm.global(name).map { vm.snapshot($0) } } }
+        get { exclusive { _ in vm.global(name).map { vm.snapshot($0) } } }
         set {
-            exclusive {
+            exclusive { _ in
                 vm.setGlobal(name, newValue.map { vm.value(from: $0) } ?? .undefined)
             }
         }
@@ -121,14 +131,28 @@ public final class Interpreter: @unchecked Sendable {
     /// Safe to call from any thread or a signal-handling thread.
     public func interrupt() {
         vm.interruptRequested.store(true, ordering: .relaxed)
+        vm.mainThread.parker.unpark()
+    }
+
+    /// What `gil_stats()` returns: switches, drop requests, the switch interval, and
+    /// per thread the seconds it held and waited for the GIL.
+    public func gilStats() -> Value {
+        exclusive { ts in vm.gilStats(ts) }
+    }
+
+    /// Waits until every thread the scripts spawned has finished, as a program does
+    /// before it exits. Returns the status of an `exit(n)` a thread called, if one did.
+    @discardableResult
+    public func waitForThreads() -> Int32? {
+        exclusive { ts in vm.waitForThreads(ts) }
     }
 
     private func execute(_ source: [UInt8], file: String, mode: Compiler.Mode) throws(ConcError) -> Value {
-        try exclusive { () throws(ConcError) in
+        try exclusive { ts throws(ConcError) in
             vm.sources[file] = source
             let proto = try vm.compile(source, file: file, mode: mode)
             let closure = vm.heap.register(Closure(proto: proto, upvalueCount: 0))
-            return try vm.runHostCall(Val(closure), [])
+            return try vm.runHostCall(ts, Val(closure), [])
         }
     }
 }
@@ -146,9 +170,8 @@ extension VM {
         }
     }
 
-    /// Runs a callable for the host on the main thread state, converting the outcome.
-    func runHostCall(_ f: Val, _ args: [Value]) throws(ConcError) -> Value {
-        let ts = mainThread!
+    /// Runs a callable for the host on the calling thread's state, converting the outcome.
+    func runHostCall(_ ts: ThreadState, _ f: Val, _ args: [Value]) throws(ConcError) -> Value {
         let savedBudget = ts.budgetLeft
         if ts.nativeDepth == 0 {
             // An interrupt asked for while nothing ran is not held against the next run.

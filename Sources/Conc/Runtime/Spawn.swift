@@ -4,6 +4,14 @@ extension VM {
     /// Starts `callee(args)` in a new thread (kind 0) or process (kind 1) and returns
     /// its handle.
     func spawn(_ ts: ThreadState, kind: Int, callee: Val, args: Args) throws(Unwind) -> Val {
-        throw ts.error("OSError", "spawn \(kind == 0 ? "thread" : "process") is not available in this build yet")
+        if kind == 0 { return try spawnThread(ts, callee: callee, args: args) }
+        throw ts.error("OSError", "spawn process is not available in this build yet")
+    }
+
+    /// The next label for a synchronisation object of `kind` (`lock#1`, `lock#2`...).
+    func nextLabel(_ kind: String) -> String {
+        let n = (labelCounts[kind] ?? 0) + 1
+        labelCounts[kind] = n
+        return "\(kind)#\(n)"
     }
 }

@@ -564,9 +564,7 @@ extension VM {
                 throw Unwind.fatal(kind: "BudgetExceeded", message: "instruction budget exhausted")
             }
         }
-        if interruptRequested.load(ordering: .relaxed) {
-            interruptRequested.store(false, ordering: .relaxed)
-            throw ts.error("Interrupt", "interrupted")
-        }
+        gil.yieldIfRequested(ts)
+        if pendingExitCode != nil || interruptRequested.load(ordering: .relaxed) { try checkStop(ts) }
     }
 }

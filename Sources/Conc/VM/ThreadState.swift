@@ -45,6 +45,31 @@ final class ThreadState {
     /// Instructions left before the host's budget is exhausted (when one is set).
     @exclusivity(unchecked) var budgetLeft = Int.max
 
+    // Threads. Everything below is read and written under the GIL, except `holdsGIL`
+    // and the GIL times, which only this thread and the GIL's own mutex touch.
+
+    /// Whether this thread holds the GIL (set by `GIL`).
+    var holdsGIL = false
+    /// Seconds this thread has held the GIL, and waited for it; when it last took it.
+    var gilHeld = 0.0
+    var gilWaited = 0.0
+    var gilHeldSince = 0.0
+    /// Where the thread sleeps while it waits for a lock, an event, a join...
+    let parker = Parker()
+    /// What it is blocked on (nil: running, queued for the GIL, or in a system call),
+    /// and whether that wait has a timeout.
+    var blockedOn: BlockReason?
+    var blockedTimed = false
+    /// An error another thread decided this one must raise when it wakes
+    /// (`DeadlockError`).
+    var pendingError: Val?
+    /// The locks it holds, for deadlock reports.
+    var heldLocks: [LockObj] = []
+    /// The handle of a spawned thread (the main and host threads get one on demand).
+    var handle: ThreadHandle?
+    /// The callee and arguments of a spawned thread until it starts running them.
+    var startValues: [Val] = []
+
     init(vm: VM, name: String, maxFrames: Int) {
         self.vm = vm
         self.name = name
@@ -88,6 +113,15 @@ final class ThreadState {
             (stack + top).update(repeating: .nil, count: stackHighWater - top)
         }
         for u in openUpvalues { marker.mark(u.takeUnretainedValue()) }
+        for v in startValues { marker.mark(v) }
+        if let e = pendingError { marker.mark(e) }
+        if let h = handle { marker.mark(h) }
+        for l in heldLocks { marker.mark(l) }
+    }
+
+    /// Forgets every value on the stack (the thread has left Conc code).
+    func clearStack() {
+        if stackHighWater > 0 { stack.update(repeating: .nil, count: stackHighWater) }
     }
 
     /// Every slot below this has been initialised (the stack's memory starts raw).

@@ -68,8 +68,32 @@ final class VM {
     /// the global still holds it.
     var rangeFunction: Unmanaged<Obj>?
 
+    // Threads (see Runtime/). All of it is guarded by the GIL except `osThreads`.
+    let gil: GIL
+    /// Threads running Conc code or queued to: the collector's roots, and the set
+    /// deadlock detection looks at.
+    var liveThreads: [ThreadState] = []
+    /// Spawned threads that have not finished.
+    var spawnedLive = 0
+    var threadCounter = 0
+    var hostCounter = 0
+    /// Which thread state each OS thread runs (spawned threads, and host threads that
+    /// have called in); the first host thread gets the main state.
+    let osThreads = OSThreadTable()
+    /// The thread waiting for all the others at the program's end.
+    var exitWaiter: ThreadState?
+    /// Set by `exit()` in a spawned thread: every thread unwinds with it.
+    var pendingExitCode: Int32?
+    /// GIL times of finished threads, for `gil_stats()`.
+    var retiredThreads: [(name: String, held: Double, waited: Double)] = []
+    /// Numbers for the labels of locks, queues... (`lock#1`).
+    var labelCounts: [String: Int] = [:]
+    /// Where errors that end threads are reported (standard error by default).
+    var errorSink: @Sendable (String) -> Void = { text in writeAll(fd: 2, Array(text.utf8)) }
+
     init(options: InterpreterOptions) {
         self.options = options
+        gil = GIL(interval: options.switchInterval)
         heapRef = Unmanaged.passUnretained(heap)
         scriptArguments = options.scriptArguments
         globals = .allocate(capacity: VM.maxGlobals)
@@ -128,7 +152,7 @@ final class VM {
     func collect() {
         heap.collect { marker in
             for i in 0..<globalCount { marker.mark(globals[i]) }
-            mainThread.markRoots(&marker)
+            for t in liveThreads { t.markRoots(&marker) }
         } pruneWeak: { marker in
             for i in 0..<VM.shortStringSlots {
                 if let u = shortStrings[i], !marker.isMarked(u.takeUnretainedValue()) { shortStrings[i] = nil }

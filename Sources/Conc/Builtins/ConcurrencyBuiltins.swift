@@ -1,0 +1,85 @@
+// Built-ins for threads and synchronisation: the primitives' constructors,
+// `current_thread`, the switch interval and `gil_stats`.
+
+extension VM {
+    func installConcurrencyBuiltins() {
+        defineNative("Lock", 0, 0) { ts, _ in
+            let vm = ts.vm
+            let l = vm.heap.register(LockObj())
+            l.label = vm.nextLabel("lock")
+            return Val(l)
+        }
+        defineNative("Semaphore", 0, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            var n = 1
+            if args.count == 1 {
+                guard case .int(let v) = args[0] else {
+                    throw ts.error("TypeError", "Semaphore() needs an int, not \(args[0].typeName)")
+                }
+                if v < 0 { throw ts.error("ValueError", "semaphore initial value must be >= 0") }
+                n = v
+            }
+            let s = vm.heap.register(SemaphoreObj(value: n))
+            s.label = vm.nextLabel("semaphore")
+            return Val(s)
+        }
+        defineNative("Event", 0, 0) { ts, _ in
+            let vm = ts.vm
+            let e = vm.heap.register(EventObj())
+            e.label = vm.nextLabel("event")
+            return Val(e)
+        }
+        defineNative("Queue", 0, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            var capacity = 0
+            if args.count == 1, !args[0].isIdentical(to: .nil) {
+                guard case .int(let v) = args[0] else {
+                    throw ts.error("TypeError", "Queue() needs an int, not \(args[0].typeName)")
+                }
+                if v < 0 { throw ts.error("ValueError", "queue size must be >= 0") }
+                capacity = v
+            }
+            let q = vm.heap.register(QueueObj(capacity: capacity))
+            q.label = vm.nextLabel("queue")
+            return Val(q)
+        }
+        defineNative("current_thread", 0, 0) { ts, _ in Val(ts.vm.handle(of: ts)) }
+        defineNative("switch_interval", 0, 0) { ts, _ in .double(ts.vm.gil.interval) }
+        defineNative("set_switch_interval", 1, 1) { ts, args throws(Unwind) in
+            let s = try ts.vm.number(ts, args[0], "set_switch_interval")
+            if !(s > 0) || !s.isFinite { throw ts.error("ValueError", "switch interval must be a positive number of seconds") }
+            ts.vm.gil.interval = s
+            return .nil
+        }
+        defineNative("gil_stats", 0, 0) { ts, _ in
+            let vm = ts.vm
+            return vm.value(from: vm.gilStats(ts))
+        }
+    }
+
+    /// The handle of `ts`, made on first use for the main and host threads.
+    func handle(of ts: ThreadState) -> ThreadHandle {
+        if let h = ts.handle { return h }
+        let h = heap.register(ThreadHandle(name: ts.name, id: ts === mainThread ? 0 : -hostCounter))
+        h.state = ts
+        ts.handle = h
+        return h
+    }
+
+    /// `gil_stats()`: switches, drop requests, the switch interval, and per thread
+    /// (finished ones too) the seconds it held and waited for the GIL.
+    func gilStats(_ ts: ThreadState) -> Value {
+        let (switches, drops) = gil.counters
+        let now = monotonicSeconds()
+        func times(_ held: Double, _ waited: Double) -> Value {
+            .map([Value.Pair("held", .double(held)), Value.Pair("waited", .double(waited))])
+        }
+        var threads = retiredThreads.map { Value.Pair(.string($0.name), times($0.held, $0.waited)) }
+        for t in liveThreads {
+            let held = t.gilHeld + (t.holdsGIL ? now - t.gilHeldSince : 0)
+            threads.append(Value.Pair(.string(t.name), times(held, t.gilWaited)))
+        }
+        return .map([Value.Pair("switches", .int(switches)), Value.Pair("drop_requests", .int(drops)),
+                     Value.Pair("switch_interval", .double(gil.interval)), Value.Pair("threads", .map(threads))])
+    }
+}

@@ -1,0 +1,76 @@
+// Deadlock detection.
+//
+// Checked each time a thread is about to wait with no timeout, holding the GIL, so the
+// picture is consistent: if every live thread is then blocked with no timeout (on a
+// lock, a semaphore, an event, a queue or a join), nothing inside the interpreter can
+// ever wake any of them, and waiting would hang forever. (Threads running, queued for
+// the GIL, sleeping, in a timed wait or in a system call can still act; a host thread
+// that might call in later is not counted, as Python could not count it either.)
+//
+// Then the threads waiting on something other than a join get `DeadlockError`; the
+// joiners get it through `join` when the threads they join end with it. If the only
+// waits are joins (threads joining each other), the joiners get it directly. The
+// message walks the wait-for chain from the main thread: who joins whom, who holds
+// which lock and waits for which.
+
+extension VM {
+    func detectDeadlock(from ts: ThreadState) {
+        for t in liveThreads where t.blockedOn == nil || t.blockedTimed { return }
+        let stuck = liveThreads
+        let message = describeDeadlock(stuck, from: ts)
+        let waitsOnObjects = stuck.filter { !($0.blockedOn?.isJoin ?? true) }
+        for t in waitsOnObjects.isEmpty ? stuck : waitsOnObjects {
+            t.pendingError = Val(heap.adopt(ErrorObj(kind: "DeadlockError", message: message)))
+            if t !== ts { unpark(t) }
+        }
+    }
+
+    private func describeDeadlock(_ stuck: [ThreadState], from ts: ThreadState) -> String {
+        var order: [ThreadState] = []
+        func visit(_ t: ThreadState) {
+            var next: ThreadState? = t
+            while let t = next, !order.contains(where: { $0 === t }) {
+                order.append(t)
+                next = waitedOn(t).flatMap { target in stuck.first { $0 === target } }
+            }
+        }
+        if let main = stuck.first(where: { $0 === mainThread }) { visit(main) }
+        visit(ts)
+        for t in stuck { visit(t) }
+        return order.map(describeWait).joined(separator: "; ")
+    }
+
+    /// The thread whose progress `t` waits for, if one does.
+    private func waitedOn(_ t: ThreadState) -> ThreadState? {
+        switch t.blockedOn {
+        case .join(let h): return h.state
+        case .lock(let l): return l.owner
+        default: return nil
+        }
+    }
+
+    private func describeWait(_ t: ThreadState) -> String {
+        let holds = t.heldLocks.isEmpty ? "" : " holds \(t.heldLocks.map(\.label).joined(separator: " and ")) and"
+        let who = t.name + holds
+        switch t.blockedOn {
+        case .join(let h):
+            return "\(who) joins \(h.name)"
+        case .exitJoin:
+            let others = liveThreads.filter { $0.handle != nil && $0 !== t }.map(\.name)
+            return "\(who) waits at exit for \(others.joined(separator: ", "))"
+        case .lock(let l):
+            if l.owner == nil { return "\(who) waits for \(l.label), held by \(l.ownerName), which has finished" }
+            return "\(who) waits for \(l.label)"
+        case .semaphore(let s):
+            return "\(who) waits for \(s.label), which no other thread can release"
+        case .event(let e):
+            return "\(who) waits on \(e.label), which no other thread can set"
+        case .queueGet(let q):
+            return "\(who) waits on \(q.label), which no other thread can fill"
+        case .queuePut(let q):
+            return "\(who) waits on \(q.label), which no other thread can empty"
+        case .sleep, nil:
+            return "\(t.name) runs"
+        }
+    }
+}

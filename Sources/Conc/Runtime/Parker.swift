@@ -1,0 +1,66 @@
+// Where a Conc thread sleeps while it waits for a lock, a semaphore, an event, a queue,
+// a join or a timeout.
+//
+// The synchronisation objects keep their state as ordinary VM data guarded by the GIL;
+// a thread that must wait records what it waits for, releases the GIL and parks here.
+// Whoever changes the state (holding the GIL) unparks the waiters, which take the GIL
+// back and look again. A permit that arrives before the thread parks is kept, so a
+// wake-up between releasing the GIL and parking is never lost.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class Parker: @unchecked Sendable {
+    // @unchecked Sendable: `permit` is read and written only under `mutex`.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let cond: UnsafeMutablePointer<pthread_cond_t>
+    private var permit = false
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        cond = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        var attr = pthread_condattr_t()
+        pthread_condattr_init(&attr)
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
+        pthread_cond_init(cond, &attr)
+        pthread_condattr_destroy(&attr)
+    }
+
+    deinit {
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        cond.deallocate()
+    }
+
+    /// Blocks until unparked or until `deadline` (monotonic seconds; nil: none).
+    func park(until deadline: Double?) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while !permit {
+            guard let deadline else {
+                pthread_cond_wait(cond, mutex)
+                continue
+            }
+            let left = deadline - monotonicSeconds()
+            if left <= 0 { break }
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            let nanos = ts.tv_nsec + Int(left * 1e9)
+            ts.tv_sec += nanos / 1_000_000_000
+            ts.tv_nsec = nanos % 1_000_000_000
+            pthread_cond_timedwait(cond, mutex, &ts)
+        }
+        permit = false
+    }
+
+    /// Wakes the parked thread, or the next `park` if it has not parked yet.
+    func unpark() {
+        pthread_mutex_lock(mutex)
+        permit = true
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+    }
+}
