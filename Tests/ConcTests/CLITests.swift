@@ -96,6 +96,46 @@ private enum CLI {
 }
 
 @Suite struct CLITests {
+    @Test func programWaitsForItsThreadsAtExit() throws {
+        let path = try CLI.script("spawn thread { sleep(0.1)\n print(\"thread done\") }\nprint(\"main done\")")
+        let r = try CLI.run([path])
+        #expect(r.status == 0)
+        #expect(r.stdout == "main done\nthread done\n")
+    }
+
+    @Test func anErrorEndingAThreadIsReportedWithItsName() throws {
+        let path = try CLI.script("fn f() { throw error(\"ValueError\", \"bad input\") }\nspawn thread f()\nsleep(0.05)\nprint(\"main goes on\")")
+        let r = try CLI.run([path])
+        #expect(r.status == 0)
+        #expect(r.stdout == "main goes on\n")
+        #expect(r.stderr.hasPrefix("in thread-1: "))
+        #expect(r.stderr.contains("ValueError: bad input"))
+    }
+
+    @Test func exitInAThreadEndsTheProgram() throws {
+        let path = try CLI.script("spawn thread { exit(7) }\nwhile true { sleep(0.01) }")
+        let r = try CLI.run([path], timeout: 30)
+        #expect(r.status == 7)
+        #expect(!r.signalled)
+    }
+
+    @Test func gilStatsPrintsATableAtExit() throws {
+        let path = try CLI.script("fn spin() { let x = 0\n for i in range(200000) { x += 1 } }\nlet t = spawn thread spin()\nspin()\nt.join()")
+        let r = try CLI.run(["--gil-stats", "--switch-interval", "0.001", path])
+        #expect(r.status == 0)
+        #expect(r.stderr.hasPrefix("GIL: "))
+        #expect(r.stderr.contains("switch interval 0.001 s"))
+        #expect(r.stderr.contains("thread-1"))
+        #expect(r.stderr.contains("main"))
+    }
+
+    @Test func switchIntervalMustBePositive() throws {
+        let r = try CLI.run(["--switch-interval", "0", "-e", "print(1)"])
+        #expect(r.status == 2)
+        let ok = try CLI.run(["--switch-interval", "0.02", "-e", "print(switch_interval())"])
+        #expect(ok.stdout == "0.02\n")
+    }
+
     @Test func binaryExists() throws {
         try CLI.requireBinary()
     }
