@@ -2,7 +2,8 @@
 
 extension VM {
     /// Starts `callee(args)` in a new thread (kind 0) or process (kind 1) and returns
-    /// its handle.
+    /// its handle. Kept out of line: inlined, it made the dispatch loop slower.
+    @inline(never)
     func spawn(_ ts: ThreadState, kind: Int, callee: Val, args: Args) throws(Unwind) -> Val {
         if kind == 0 { return try spawnThread(ts, callee: callee, args: args) }
         throw ts.error("OSError", "spawn process is not available in this build yet")

@@ -551,6 +551,7 @@ extension VM {
     }
 
     /// What runs when the countdown expires: collections, the budget, interrupts.
+    @inline(never)
     func safePoint(_ ts: ThreadState) throws(Unwind) {
         if heap.collectionDue || heap.stress {
             collect()
