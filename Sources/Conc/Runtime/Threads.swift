@@ -82,6 +82,8 @@ extension VM {
         handle.state = child
         child.handle = handle
         child.startValues = [callee] + Array(UnsafeBufferPointer(start: args.base, count: args.count))
+        // A host's instruction budget binds every thread (spawning cannot escape it).
+        if let b = options.instructionBudget { child.budgetLeft = max(b, 1) }
         register(child)
         spawnedLive += 1
         let context = Unmanaged.passRetained(ThreadStart(vm: self, state: child))
@@ -121,9 +123,9 @@ extension VM {
                 reportThreadError(ts, error)
             case .exit(let code):
                 requestExit(code)
-            case .fatal:
+            case .fatal(let kind, let message):
                 failed = true
-                outcome = Val(heap.adopt(ErrorObj(kind: "Error", message: "\(error)")))
+                outcome = Val(heap.adopt(ErrorObj(kind: kind, message: message)))
                 reportThreadError(ts, error)
             }
         }
