@@ -6,7 +6,7 @@ import Conc
 func gilTable(_ stats: Value) -> String {
     guard case .map(let pairs) = stats else { return "" }
     func field(_ name: String) -> Value? { pairs.first { $0.key == .string(name) }?.value }
-    var out = "GIL: \(field("switches")?.intValue ?? 0) switches, \(field("drop_requests")?.intValue ?? 0) drop requests, switch interval \(seconds(field("switch_interval")?.doubleValue ?? 0)) s\n"
+    var out = "GIL: \(field("switches")?.intValue ?? 0) switches, \(field("drop_requests")?.intValue ?? 0) drop requests, switch interval \(field("switch_interval")?.doubleValue ?? 0) s\n"
     out += pad("thread", 14) + pad("held s", 12, right: true) + pad("waited s", 12, right: true) + "\n"
     if case .map(let threads)? = field("threads") {
         for t in threads {

@@ -1,6 +1,7 @@
 // Deadlock detection.
 //
-// Checked each time a thread is about to wait with no timeout, holding the GIL, so the
+// Checked each time a thread is about to wait with no timeout, and each time a thread
+// leaves (the last one that could have helped may be going), holding the GIL, so the
 // picture is consistent: if every live thread is then blocked with no timeout (on a
 // lock, a semaphore, an event, a queue or a join), nothing inside the interpreter can
 // ever wake any of them, and waiting would hang forever. (Threads running, queued for
@@ -14,7 +15,8 @@
 // which lock and waits for which.
 
 extension VM {
-    func detectDeadlock(from ts: ThreadState) {
+    func detectDeadlock(from ts: ThreadState?) {
+        if liveThreads.isEmpty { return }
         for t in liveThreads where t.blockedOn == nil || t.blockedTimed { return }
         let stuck = liveThreads
         let message = describeDeadlock(stuck, from: ts)
@@ -25,7 +27,7 @@ extension VM {
         }
     }
 
-    private func describeDeadlock(_ stuck: [ThreadState], from ts: ThreadState) -> String {
+    private func describeDeadlock(_ stuck: [ThreadState], from ts: ThreadState?) -> String {
         var order: [ThreadState] = []
         func visit(_ t: ThreadState) {
             var next: ThreadState? = t
@@ -35,7 +37,7 @@ extension VM {
             }
         }
         if let main = stuck.first(where: { $0 === mainThread }) { visit(main) }
-        visit(ts)
+        if let ts { visit(ts) }
         for t in stuck { visit(t) }
         return order.map(describeWait).joined(separator: "; ")
     }

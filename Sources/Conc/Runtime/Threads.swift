@@ -137,6 +137,7 @@ extension VM {
         spawnedLive -= 1
         retireThreadStats(ts)
         if spawnedLive == 0, let waiter = exitWaiter { unpark(waiter) }
+        detectDeadlock(from: nil)
         unbindCurrentOSThread()
         gil.release(ts)
     }
@@ -169,9 +170,21 @@ extension VM {
         for t in liveThreads { unpark(t) }
     }
 
+    /// Keeps a finished thread's GIL times for `gil_stats()`: the last 256 threads one
+    /// by one, the earlier ones added up in one entry.
     func retireThreadStats(_ ts: ThreadState) {
         retiredThreads.append((ts.name, ts.gilHeld + monotonicSeconds() - ts.gilHeldSince, ts.gilWaited))
+        if retiredThreads.count > 256 {
+            if retiredThreads[0].name != VM.earlierThreads {
+                retiredThreads.insert((VM.earlierThreads, 0, 0), at: 0)
+            }
+            let oldest = retiredThreads.remove(at: 1)
+            retiredThreads[0].held += oldest.held
+            retiredThreads[0].waited += oldest.waited
+        }
     }
+
+    static let earlierThreads = "earlier threads"
 }
 
 /// What a new pthread needs; passed through `pthread_create`'s context pointer.
