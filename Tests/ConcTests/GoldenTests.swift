@@ -76,12 +76,18 @@ enum GoldenFiles {
         conc.vm.heap.stress = collectorStress
         let out = OutputCollector()
         conc.output = { out.append($0) }
+        conc.errorOutput = { _ in }  // errors that end threads; joins rethrow them
         var failure: ConcError?
         do {
             try conc.run(bytes: bytes, file: path)
         } catch {
             failure = error
         }
+        // As a program does, wait for the threads (unless the script called exit()).
+        if failure?.exitCode == nil, let code = conc.waitForThreads(), code != 0 {
+            failure = ConcError(kind: "Exit", message: "exit(\(code))", exitCode: code)
+        }
+        if failure?.exitCode == 0 { failure = nil }
         var actual = out.value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if actual.last == "" { actual.removeLast() }
         if let (line, column) = expected.syntaxError {

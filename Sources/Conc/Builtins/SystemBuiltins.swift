@@ -21,6 +21,7 @@ extension VM {
         defineNative("sleep", 1, 1) { ts, args throws(Unwind) in
             let s = try ts.vm.number(ts, args[0], "sleep")
             if s < 0 || s.isNaN { throw ts.error("ValueError", "sleep length must be non-negative") }
+            if s > 9e9 { throw ts.error("OverflowError", "sleep length is too large") }
             // sleep(0) just lets other threads run.
             if s == 0 { try ts.vm.blocking(ts) {} } else { _ = try ts.vm.block(ts, on: .sleep, timeout: s) { false } }
             return .nil

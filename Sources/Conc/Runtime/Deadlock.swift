@@ -10,7 +10,8 @@
 //
 // Then the threads waiting on something other than a join get `DeadlockError`; the
 // joiners get it through `join` when the threads they join end with it. If the only
-// waits are joins (threads joining each other), the joiners get it directly. The
+// waits are joins (threads joining each other), the joiners get it directly, except
+// the main thread's wait for every thread at the program's end. The
 // message walks the wait-for chain from the main thread: who joins whom, who holds
 // which lock and waits for which.
 
@@ -20,8 +21,11 @@ extension VM {
         for t in liveThreads where t.blockedOn == nil || t.blockedTimed { return }
         let stuck = liveThreads
         let message = describeDeadlock(stuck, from: ts)
+        // The program's final wait for its threads is never the one to fail: the
+        // threads it waits for get the error and end, and then the program does.
         let waitsOnObjects = stuck.filter { !($0.blockedOn?.isJoin ?? true) }
-        for t in waitsOnObjects.isEmpty ? stuck : waitsOnObjects {
+        let joins = stuck.filter { if case .join = $0.blockedOn { return true } else { return false } }
+        for t in waitsOnObjects.isEmpty ? joins : waitsOnObjects {
             t.pendingError = Val(heap.adopt(ErrorObj(kind: "DeadlockError", message: message)))
             if t !== ts { unpark(t) }
         }

@@ -4,11 +4,14 @@
 class HandleObj: Obj {
     init() { super.init(kind: .handle) }
 
-    /// How the handle prints, e.g. `<thread thread-1>`.
+    /// How the handle prints, e.g. `<thread thread-1>` or `<lock>`.
     var description: String { "<\(typeName)>" }
 
     /// `handle.name` for attributes; nil when the handle has no such attribute.
     func attribute(_ vm: VM, _ ts: ThreadState, _ member: MemberRef) throws(Unwind) -> Val? { nil }
+
+    /// Whether `handle.m(...)` is a method of this handle.
+    func responds(to m: Member) -> Bool { false }
 
     /// `handle.name(args)`; nil when the handle has no such method.
     func method(_ vm: VM, _ ts: ThreadState, _ member: MemberRef, _ args: Args) throws(Unwind) -> Val? { nil }

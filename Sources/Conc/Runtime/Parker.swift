@@ -44,7 +44,8 @@ final class Parker: @unchecked Sendable {
                 pthread_cond_wait(cond, mutex)
                 continue
             }
-            let left = deadline - monotonicSeconds()
+            // At most a day per wait, so a huge timeout cannot overflow the timespec.
+            let left = min(deadline - monotonicSeconds(), 86_400)
             if left <= 0 { break }
             var ts = timespec()
             clock_gettime(CLOCK_MONOTONIC, &ts)

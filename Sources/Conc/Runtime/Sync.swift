@@ -8,8 +8,8 @@ final class LockObj: WaitableHandle {
     /// The name of the thread that holds it (kept after that thread ends).
     private(set) var ownerName = ""
 
-    override var typeName: String { "Lock" }
-    override var description: String { "<Lock \(label) \(isLocked ? "locked" : "unlocked")>" }
+    override var typeName: String { "lock" }
+    override func responds(to m: Member) -> Bool { [.acquire, .release, .locked, .enter, .exit].contains(m) }
 
     func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
         guard try vm.block(ts, on: .lock(self), timeout: timeout, until: { !self.isLocked }) else { return false }
@@ -63,8 +63,8 @@ final class SemaphoreObj: WaitableHandle {
 
     init(value: Int) { self.value = value }
 
-    override var typeName: String { "Semaphore" }
-    override var description: String { "<Semaphore \(label) value=\(value)>" }
+    override var typeName: String { "semaphore" }
+    override func responds(to m: Member) -> Bool { [.acquire, .release, .enter, .exit].contains(m) }
 
     func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
         guard try vm.block(ts, on: .semaphore(self), timeout: timeout, until: { self.value > 0 }) else { return false }
@@ -100,15 +100,19 @@ final class SemaphoreObj: WaitableHandle {
 
 final class EventObj: WaitableHandle {
     private(set) var isSet = false
+    /// Bumped by every `set()`: a waiter returns true if the event was set at any time
+    /// during its wait, even if it was cleared again before the waiter ran (as Python's).
+    private var generation = 0
 
-    override var typeName: String { "Event" }
-    override var description: String { "<Event \(label) \(isSet ? "set" : "unset")>" }
+    override var typeName: String { "event" }
+    override func responds(to m: Member) -> Bool { [.set, .clear, .is_set, .wait].contains(m) }
 
     override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
         switch m.id {
         case .set:
             try vm.argCount(ts, m, args, 0...0)
             isSet = true
+            generation += 1
             vm.wakeAll(self)
             return .nil
         case .clear:
@@ -121,7 +125,8 @@ final class EventObj: WaitableHandle {
         case .wait:
             try vm.argCount(ts, m, args, 0...1)
             let timeout = args.count == 1 ? try vm.timeoutArg(ts, args[0]) : nil
-            return .bool(try vm.block(ts, on: .event(self), timeout: timeout) { self.isSet })
+            let start = generation
+            return .bool(try vm.block(ts, on: .event(self), timeout: timeout) { self.isSet || self.generation != start })
         default:
             return nil
         }
@@ -139,8 +144,8 @@ final class QueueObj: WaitableHandle {
     var count: Int { items.count - head }
     var isFull: Bool { capacity > 0 && count >= capacity }
 
-    override var typeName: String { "Queue" }
-    override var description: String { "<Queue \(label) size=\(count)>" }
+    override var typeName: String { "queue" }
+    override func responds(to m: Member) -> Bool { [.put, .get, .size, .empty].contains(m) }
 
     override func trace(_ marker: inout Marker) {
         for i in head..<items.count { marker.mark(items[i]) }

@@ -73,6 +73,7 @@ extension VM {
             case .handle:
                 let h = unsafeDowncast(o, to: HandleObj.self)
                 if let r = try h.method(self, ts, member, args) { return r }
+                throw noMethod(ts, receiver.typeName, member)
             default:
                 break
             }
@@ -103,7 +104,9 @@ extension VM {
             case .handle:
                 let h = unsafeDowncast(o, to: HandleObj.self)
                 if let v = try h.attribute(self, ts, member) { return v }
-                return Val(heap.adopt(BoundMethod(receiver: receiver, member: member)))
+                if h.responds(to: member.id) {
+                    return Val(heap.adopt(BoundMethod(receiver: receiver, member: member)))
+                }
             default:
                 break
             }
