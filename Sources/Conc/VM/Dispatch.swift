@@ -29,7 +29,6 @@ extension VM {
         var base = ts.frames[fi].base
         var regs = stack + base
         var pc = ts.frames[fi].pc
-        var ticks = VM.safePointInterval
 
         /// Reloads the locals after the top frame changed.
         @inline(__always) func load() {
@@ -50,9 +49,9 @@ extension VM {
                     pc &+= 1
                     // The safe point comes after the fetch, so an error it raises (an
                     // interrupt, a budget) belongs to the instruction about to run.
-                    ticks &-= 1
-                    if ticks < 0 {
-                        ticks = VM.safePointInterval
+                    ts.ticks &-= 1
+                    if ts.ticks < 0 {
+                        ts.ticks = VM.safePointInterval
                         ts.frames[fi].pc = pc
                         try safePoint(ts)
                     }

@@ -42,6 +42,10 @@ final class ThreadState {
     @exclusivity(unchecked) var highestOpenUpvalue = -1
     /// How deeply native code has re-entered the dispatch loop.
     var nativeDepth = 0
+    /// Instructions until the next safe point. A field rather than a local of the
+    /// dispatch loop: there it took a register the loop needed more, and cost a spill
+    /// and a reload on every instruction anyway.
+    @exclusivity(unchecked) var ticks = VM.safePointInterval
     /// Instructions left before the host's budget is exhausted (when one is set).
     @exclusivity(unchecked) var budgetLeft = Int.max
 
