@@ -3,12 +3,7 @@
 
 extension VM {
     func installConcurrencyBuiltins() {
-        defineNative("Lock", 0, 0) { ts, _ in
-            let vm = ts.vm
-            let l = vm.heap.register(LockObj())
-            l.label = vm.nextLabel("lock")
-            return Val(l)
-        }
+        defineNative("Lock", 0, 0) { ts, _ in ts.vm.newWaitable(LockObj()) }
         defineNative("Semaphore", 0, 1) { ts, args throws(Unwind) in
             let vm = ts.vm
             var n = 1
@@ -19,16 +14,9 @@ extension VM {
                 if v < 0 { throw ts.error("ValueError", "semaphore initial value must be >= 0") }
                 n = v
             }
-            let s = vm.heap.register(SemaphoreObj(value: n))
-            s.label = vm.nextLabel("semaphore")
-            return Val(s)
+            return vm.newWaitable(SemaphoreObj(value: n))
         }
-        defineNative("Event", 0, 0) { ts, _ in
-            let vm = ts.vm
-            let e = vm.heap.register(EventObj())
-            e.label = vm.nextLabel("event")
-            return Val(e)
-        }
+        defineNative("Event", 0, 0) { ts, _ in ts.vm.newWaitable(EventObj()) }
         defineNative("Queue", 0, 1) { ts, args throws(Unwind) in
             let vm = ts.vm
             var capacity = 0
@@ -39,9 +27,7 @@ extension VM {
                 if v < 0 { throw ts.error("ValueError", "queue size must be >= 0") }
                 capacity = v
             }
-            let q = vm.heap.register(QueueObj(capacity: capacity))
-            q.label = vm.nextLabel("queue")
-            return Val(q)
+            return vm.newWaitable(QueueObj(capacity: capacity))
         }
         defineNative("current_thread", 0, 0) { ts, _ in Val(ts.vm.handle(of: ts)) }
         defineNative("switch_interval", 0, 0) { ts, _ in .double(ts.vm.gil.interval) }
@@ -55,6 +41,13 @@ extension VM {
             let vm = ts.vm
             return vm.value(from: vm.gilStats(ts))
         }
+    }
+
+    /// A new synchronisation object, labelled `lock#1`, `queue#2`... for deadlock reports.
+    func newWaitable(_ w: WaitableHandle) -> Val {
+        heap.register(w)
+        w.label = nextLabel(w.typeName)
+        return Val(w)
     }
 
     /// The handle of `ts`, made on first use for the main and host threads.

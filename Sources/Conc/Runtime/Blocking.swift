@@ -180,19 +180,12 @@ extension VM {
 final class OSThreadTable: @unchecked Sendable {
     // @unchecked Sendable: the stored properties are read and written only under
     // `mutex`; the thread states themselves are used only by their own OS thread.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(m, nil)
-        return m
-    }()
+    private let mutex = makeMutex()
     private var states: [UInt: ThreadState] = [:]
     private var mainInUse = false
     private var idleHosts: [ThreadState] = []
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+    deinit { freeMutex(mutex) }
 
     private func locked<R>(_ body: () -> R) -> R {
         pthread_mutex_lock(mutex)

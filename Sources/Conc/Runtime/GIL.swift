@@ -62,25 +62,15 @@ final class GIL: @unchecked Sendable {
 
     init(interval: Double) {
         intervalNanos = GIL.nanos(interval)
-        mutex = .allocate(capacity: 1)
-        released = .allocate(capacity: 1)
-        handedOver = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        var attr = pthread_condattr_t()
-        pthread_condattr_init(&attr)
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
-        pthread_cond_init(released, &attr)
-        pthread_cond_init(handedOver, &attr)
-        pthread_condattr_destroy(&attr)
+        mutex = makeMutex()
+        released = makeMonotonicCondition()
+        handedOver = makeMonotonicCondition()
     }
 
     deinit {
-        pthread_cond_destroy(released)
-        pthread_cond_destroy(handedOver)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        released.deallocate()
-        handedOver.deallocate()
+        freeCondition(released)
+        freeCondition(handedOver)
+        freeMutex(mutex)
     }
 
     private static func nanos(_ seconds: Double) -> Int { max(1_000, Int(seconds * 1e9)) }
@@ -112,7 +102,7 @@ final class GIL: @unchecked Sendable {
             }
             while locked || (!priority && priorityWaiters > 0) {
                 let seen = acquisitions
-                if waitFor(released, nanos: intervalNanos) == ETIMEDOUT, locked, acquisitions == seen {
+                if timedWait(released, mutex, nanos: intervalNanos) == ETIMEDOUT, locked, acquisitions == seen {
                     requestDrop()
                 }
             }
@@ -160,7 +150,7 @@ final class GIL: @unchecked Sendable {
         if priorityWaiters > 0 { pthread_cond_broadcast(released) } else { pthread_cond_signal(released) }
         let seen = acquisitions
         while acquisitions == seen && waiters > 0 {
-            _ = waitFor(handedOver, nanos: intervalNanos)
+            timedWait(handedOver, mutex, nanos: intervalNanos)
         }
         pthread_mutex_unlock(mutex)
         acquire(ts, priority: false)
@@ -176,16 +166,6 @@ final class GIL: @unchecked Sendable {
             dropRequested.store(true, ordering: .relaxed)
             dropRequests += 1
         }
-    }
-
-    /// Waits on `cond` (the mutex held) for at most `nanos`; returns 0 or ETIMEDOUT.
-    private func waitFor(_ cond: UnsafeMutablePointer<pthread_cond_t>, nanos: Int) -> Int32 {
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        let total = deadline.tv_nsec + nanos
-        deadline.tv_sec += total / 1_000_000_000
-        deadline.tv_nsec = total % 1_000_000_000
-        return pthread_cond_timedwait(cond, mutex, &deadline)
     }
 
     /// Switches and drop requests so far.

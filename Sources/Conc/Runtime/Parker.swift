@@ -18,21 +18,13 @@ final class Parker: @unchecked Sendable {
     private var permit = false
 
     init() {
-        mutex = .allocate(capacity: 1)
-        cond = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        var attr = pthread_condattr_t()
-        pthread_condattr_init(&attr)
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
-        pthread_cond_init(cond, &attr)
-        pthread_condattr_destroy(&attr)
+        mutex = makeMutex()
+        cond = makeMonotonicCondition()
     }
 
     deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
+        freeCondition(cond)
+        freeMutex(mutex)
     }
 
     /// Blocks until unparked or until `deadline` (monotonic seconds; nil: none).
@@ -47,12 +39,7 @@ final class Parker: @unchecked Sendable {
             // At most a day per wait, so a huge timeout cannot overflow the timespec.
             let left = min(deadline - monotonicSeconds(), 86_400)
             if left <= 0 { break }
-            var ts = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &ts)
-            let nanos = ts.tv_nsec + Int(left * 1e9)
-            ts.tv_sec += nanos / 1_000_000_000
-            ts.tv_nsec = nanos % 1_000_000_000
-            pthread_cond_timedwait(cond, mutex, &ts)
+            timedWait(cond, mutex, nanos: Int(left * 1e9))
         }
         permit = false
     }

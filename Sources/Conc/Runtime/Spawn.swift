@@ -9,7 +9,7 @@ extension VM {
         throw ts.error("OSError", "spawn process is not available in this build yet")
     }
 
-    /// The next label for a synchronisation object of `kind` (`lock#1`, `lock#2`...).
+    /// The next label for an object of `kind` (`lock#1`, `lock#2`...).
     func nextLabel(_ kind: String) -> String {
         let n = (labelCounts[kind] ?? 0) + 1
         labelCounts[kind] = n

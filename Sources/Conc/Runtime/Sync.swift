@@ -1,7 +1,35 @@
 // Lock, Semaphore, Event and Queue. Their state is ordinary VM data guarded by the
 // GIL; waiting goes through `VM.block`, which releases the GIL and parks the thread.
 
-final class LockObj: WaitableHandle {
+/// A lock or a semaphore: `acquire`, `acquire(timeout)`, `release`, and `with`.
+class AcquirableHandle: WaitableHandle {
+    func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool { false }
+    func release(_ vm: VM, _ ts: ThreadState) throws(Unwind) {}
+
+    override func responds(to m: Member) -> Bool { [.acquire, .release, .enter, .exit].contains(m) }
+
+    override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
+        switch m.id {
+        case .acquire:
+            try vm.argCount(ts, m, args, 0...1)
+            return .bool(try acquire(vm, ts, timeout: args.count == 1 ? try vm.timeoutArg(ts, args[0]) : nil))
+        case .release:
+            try vm.argCount(ts, m, args, 0...0)
+            try release(vm, ts)
+            return .nil
+        case .enter:
+            _ = try acquire(vm, ts, timeout: nil)
+            return Val(self)
+        case .exit:
+            try release(vm, ts)
+            return .nil
+        default:
+            return nil
+        }
+    }
+}
+
+final class LockObj: AcquirableHandle {
     /// The holder while it lives (cleared when it ends holding the lock).
     unowned(unsafe) var owner: ThreadState?
     private(set) var isLocked = false
@@ -9,9 +37,9 @@ final class LockObj: WaitableHandle {
     private(set) var ownerName = ""
 
     override var typeName: String { "lock" }
-    override func responds(to m: Member) -> Bool { [.acquire, .release, .locked, .enter, .exit].contains(m) }
+    override func responds(to m: Member) -> Bool { m == .locked || super.responds(to: m) }
 
-    func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
+    override func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
         guard try vm.block(ts, on: .lock(self), timeout: timeout, until: { !self.isLocked }) else { return false }
         isLocked = true
         owner = ts
@@ -20,7 +48,7 @@ final class LockObj: WaitableHandle {
         return true
     }
 
-    func release(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
+    override func release(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
         guard isLocked else { throw ts.error("RuntimeError", "release unlocked lock") }
         // As in Python, any thread may release a lock.
         if let o = owner, let i = o.heldLocks.firstIndex(where: { $0 === self }) { o.heldLocks.remove(at: i) }
@@ -35,66 +63,28 @@ final class LockObj: WaitableHandle {
     }
 
     override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
-        switch m.id {
-        case .acquire:
-            try vm.argCount(ts, m, args, 0...1)
-            return .bool(try acquire(vm, ts, timeout: args.count == 1 ? try vm.timeoutArg(ts, args[0]) : nil))
-        case .release:
-            try vm.argCount(ts, m, args, 0...0)
-            try release(vm, ts)
-            return .nil
-        case .locked:
-            try vm.argCount(ts, m, args, 0...0)
-            return .bool(isLocked)
-        case .enter:
-            _ = try acquire(vm, ts, timeout: nil)
-            return Val(self)
-        case .exit:
-            try release(vm, ts)
-            return .nil
-        default:
-            return nil
-        }
+        guard m.id == .locked else { return try super.method(vm, ts, m, args) }
+        try vm.argCount(ts, m, args, 0...0)
+        return .bool(isLocked)
     }
 }
 
-final class SemaphoreObj: WaitableHandle {
+final class SemaphoreObj: AcquirableHandle {
     private(set) var value: Int
 
     init(value: Int) { self.value = value }
 
     override var typeName: String { "semaphore" }
-    override func responds(to m: Member) -> Bool { [.acquire, .release, .enter, .exit].contains(m) }
 
-    func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
+    override func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
         guard try vm.block(ts, on: .semaphore(self), timeout: timeout, until: { self.value > 0 }) else { return false }
         value -= 1
         return true
     }
 
-    func release(_ vm: VM) {
+    override func release(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
         value += 1
         vm.wakeAll(self)
-    }
-
-    override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
-        switch m.id {
-        case .acquire:
-            try vm.argCount(ts, m, args, 0...1)
-            return .bool(try acquire(vm, ts, timeout: args.count == 1 ? try vm.timeoutArg(ts, args[0]) : nil))
-        case .release:
-            try vm.argCount(ts, m, args, 0...0)
-            release(vm)
-            return .nil
-        case .enter:
-            _ = try acquire(vm, ts, timeout: nil)
-            return Val(self)
-        case .exit:
-            release(vm)
-            return .nil
-        default:
-            return nil
-        }
     }
 }
 
