@@ -96,6 +96,20 @@ private enum CLI {
 }
 
 @Suite struct CLITests {
+    @Test func ctrlCInterruptsTheMainThreadWhileItJoinsABusyThread() throws {
+        let path = try CLI.script("print(\"started\")\nlet t = spawn thread { while true {} }\nt.join()")
+        let r = try CLI.run([path], timeout: 60) { process, out in
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, ((try? String(contentsOf: out, encoding: .utf8)) ?? "").isEmpty { usleep(5_000) }
+            usleep(50_000)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(r.status == 130)
+        #expect(!r.signalled)
+        #expect(r.stdout == "started\n")
+        #expect(r.stderr.contains("Interrupt: interrupted"))
+    }
+
     @Test func programWaitsForItsThreadsAtExit() throws {
         let path = try CLI.script("spawn thread { sleep(0.1)\n print(\"thread done\") }\nprint(\"main done\")")
         let r = try CLI.run([path])
