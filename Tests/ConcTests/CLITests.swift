@@ -96,6 +96,14 @@ private enum CLI {
 }
 
 @Suite struct CLITests {
+    @Test func deepRecursionTraceCountsTheRepeats() throws {
+        let r = try CLI.run(["-e", "fn f(n) { return f(n + 1) }\nf(0)"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("RecursionError"))
+        #expect(r.stderr.contains("\n  <string>:1 in f\n  <string>:1 in f\n  <string>:1 in f\n  [previous line repeated "))
+        #expect(r.stderr.split(separator: "\n").count < 20)
+    }
+
     @Test func ctrlCInterruptsTheMainThreadWhileItJoinsABusyThread() throws {
         let path = try CLI.script("print(\"started\")\nlet t = spawn thread { while true {} }\nt.join()")
         let r = try CLI.run([path], timeout: 60) { process, out in

@@ -63,7 +63,16 @@ public struct ConcError: Error, Sendable, CustomStringConvertible {
         }
         if !trace.isEmpty {
             out += "\ntrace (most recent call last):"
-            for t in trace { out += "\n  " + t }
+            // As Python does, a line repeated more than three times in a row (deep
+            // recursion) is shown three times and then counted.
+            var i = 0
+            while i < trace.count {
+                var run = 1
+                while i + run < trace.count && trace[i + run] == trace[i] { run += 1 }
+                for _ in 0..<min(run, 3) { out += "\n  " + trace[i] }
+                if run > 3 { out += "\n  [previous line repeated \(run - 3) more times]" }
+                i += run
+            }
         }
         return out
     }

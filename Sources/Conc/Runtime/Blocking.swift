@@ -119,8 +119,13 @@ extension VM {
 
     /// A `timeout` argument: seconds, or nil for none.
     func timeoutArg(_ ts: ThreadState, _ v: Val) throws(Unwind) -> Double? {
-        if case .nil = v { return nil }
-        let s = try number(ts, v, "timeout")
+        let s: Double
+        switch v {
+        case .nil: return nil
+        case .int(let i): s = Double(i)
+        case .double(let d): s = d
+        default: throw ts.error("TypeError", "timeout must be a number, not \(v.typeName)")
+        }
         if s < 0 || s.isNaN { throw ts.error("ValueError", "timeout must be a non-negative number") }
         return s
     }
