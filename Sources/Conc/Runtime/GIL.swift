@@ -156,11 +156,6 @@ final class GIL: @unchecked Sendable {
         acquire(ts, priority: false)
     }
 
-    /// Whether `ts` holds the GIL.
-    func isHeld(by ts: ThreadState) -> Bool {
-        withMutex { locked && holder == ObjectIdentifier(ts) }
-    }
-
     private func requestDrop() {
         if !dropRequested.load(ordering: .relaxed) {
             dropRequested.store(true, ordering: .relaxed)
