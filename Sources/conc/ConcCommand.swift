@@ -97,6 +97,7 @@ struct ConcCommand: ParsableCommand {
 
     /// Prints the GIL table if asked for, and exits.
     private func finish(_ conc: Interpreter, _ status: Int32) -> Never {
+        conc.killChildProcesses()
         if gilStats { printError(gilTable(conc.gilStats())) }
         Glibc.exit(status)
     }

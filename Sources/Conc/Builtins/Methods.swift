@@ -11,9 +11,11 @@ enum Member: String {
     // Strings
     case split, join, upper, lower, strip, replace, find, starts_with, ends_with
     // Errors
-    case kind, message, trace
+    case kind, message, trace, cause
     // Threads and synchronisation
     case name, id, is_alive, acquire, release, locked, set, clear, is_set, wait, put, size, empty
+    // Processes and pipes
+    case pid, exitcode, terminate, kill, send, recv, close
     // The `with` statement.
     case enter = "__enter", exit = "__exit"
 }

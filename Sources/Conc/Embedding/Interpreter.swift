@@ -140,11 +140,30 @@ public final class Interpreter: @unchecked Sendable {
         exclusive { ts in vm.gilStats(ts) }
     }
 
-    /// Waits until every thread the scripts spawned has finished, as a program does
-    /// before it exits. Returns the status of an `exit(n)` a thread called, if one did.
+    /// Waits until every thread and child process the scripts spawned has finished, as
+    /// a program does before it exits. Returns the status of an `exit(n)` a thread
+    /// called, if one did (the child processes are then killed, not waited for).
     @discardableResult
     public func waitForThreads() -> Int32? {
-        exclusive { ts in vm.waitForThreads(ts) }
+        exclusive { ts in
+            if let code = vm.waitForThreads(ts) {
+                vm.killChildren()
+                return code
+            }
+            do throws(Unwind) {
+                try vm.waitForChildren(ts)
+            } catch {
+                if case .exit(let code) = error { return code }
+                vm.killChildren()
+            }
+            return nil
+        }
+    }
+
+    /// Kills and reaps every child process the scripts spawned and nobody has joined
+    /// (what `exit()` and Ctrl-C do to a program's children).
+    public func killChildProcesses() {
+        exclusive { _ in vm.killChildren() }
     }
 
     private func execute(_ source: [UInt8], file: String, mode: Compiler.Mode) throws(ConcError) -> Value {

@@ -146,7 +146,7 @@ extension VM {
 
     // MARK: OS threads
 
-    private static func osThreadID() -> UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
+    static func osThreadID() -> UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
     func bindCurrentOSThread(to ts: ThreadState) { osThreads.bind(VM.osThreadID(), ts) }
 
@@ -185,7 +185,7 @@ extension VM {
 final class OSThreadTable: @unchecked Sendable {
     // @unchecked Sendable: the stored properties are read and written only under
     // `mutex`; the thread states themselves are used only by their own OS thread.
-    private let mutex = makeMutex()
+    private var mutex = makeMutex()
     private var states: [UInt: ThreadState] = [:]
     private var mainInUse = false
     private var idleHosts: [ThreadState] = []
@@ -228,5 +228,12 @@ final class OSThreadTable: @unchecked Sendable {
 
     func bind(_ thread: UInt, _ ts: ThreadState?) {
         locked { states[thread] = ts }
+    }
+
+    /// In a forked child: the calling OS thread, running `ts`, is the only one.
+    func resetAfterFork(_ ts: ThreadState) {
+        mutex = makeMutex()
+        states = [VM.osThreadID(): ts]
+        idleHosts = []
     }
 }

@@ -65,6 +65,9 @@ extension VM {
             let others = liveThreads.filter { $0.handle != nil && $0 !== t }.map(\.name)
             return "\(who) waits at exit for \(others.joined(separator: ", "))"
         case .lock(let l):
+            if l.ownerForkedAway {
+                return "\(who) waits for \(l.label), held by \(l.ownerName), which does not exist in this process"
+            }
             if l.owner == nil { return "\(who) waits for \(l.label), held by \(l.ownerName), which has finished" }
             return "\(who) waits for \(l.label)"
         case .semaphore(let s):

@@ -42,11 +42,11 @@ final class GIL: @unchecked Sendable {
     /// call); the holder drops the GIL at its next safe point.
     let dropRequested = Atomic<Bool>(false)
 
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var mutex: UnsafeMutablePointer<pthread_mutex_t>
     /// Signalled when the GIL is released.
-    private let released: UnsafeMutablePointer<pthread_cond_t>
+    private var released: UnsafeMutablePointer<pthread_cond_t>
     /// Signalled when a thread takes the GIL (the dropper waits for a real hand-off).
-    private let handedOver: UnsafeMutablePointer<pthread_cond_t>
+    private var handedOver: UnsafeMutablePointer<pthread_cond_t>
 
     private var locked = false
     private var holder: ObjectIdentifier?
@@ -161,6 +161,20 @@ final class GIL: @unchecked Sendable {
             dropRequested.store(true, ordering: .relaxed)
             dropRequests += 1
         }
+    }
+
+    /// In a forked child: `ts`, the only thread, holds the GIL. The old mutex and
+    /// condition variables are abandoned (a thread that no longer exists may have held
+    /// the mutex at the fork).
+    func resetAfterFork(holder ts: ThreadState) {
+        mutex = makeMutex()
+        released = makeMonotonicCondition()
+        handedOver = makeMonotonicCondition()
+        locked = true
+        holder = ObjectIdentifier(ts)
+        waiters = 0
+        priorityWaiters = 0
+        dropRequested.store(false, ordering: .relaxed)
     }
 
     /// Switches and drop requests so far.

@@ -13,8 +13,8 @@ import Glibc
 
 final class Parker: @unchecked Sendable {
     // @unchecked Sendable: `permit` is read and written only under `mutex`.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let cond: UnsafeMutablePointer<pthread_cond_t>
+    private var mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var cond: UnsafeMutablePointer<pthread_cond_t>
     private var permit = false
 
     init() {
@@ -41,6 +41,14 @@ final class Parker: @unchecked Sendable {
             if left <= 0 { break }
             timedWait(cond, mutex, nanos: Int(left * 1e9))
         }
+        permit = false
+    }
+
+    /// In a forked child: fresh pthread objects (whoever held the old mutex at the fork
+    /// may not exist here).
+    func resetAfterFork() {
+        mutex = makeMutex()
+        cond = makeMonotonicCondition()
         permit = false
     }
 

@@ -5,8 +5,7 @@ extension VM {
     /// its handle. Kept out of line: inlined, it made the dispatch loop slower.
     @inline(never)
     func spawn(_ ts: ThreadState, kind: Int, callee: Val, args: Args) throws(Unwind) -> Val {
-        if kind == 0 { return try spawnThread(ts, callee: callee, args: args) }
-        throw ts.error("OSError", "spawn process is not available in this build yet")
+        kind == 0 ? try spawnThread(ts, callee: callee, args: args) : try spawnProcess(ts, callee: callee, args: args)
     }
 
     /// The next label for an object of `kind` (`lock#1`, `lock#2`...).

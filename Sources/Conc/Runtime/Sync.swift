@@ -54,13 +54,20 @@ final class LockObj: AcquirableHandle {
         if let o = owner, let i = o.heldLocks.firstIndex(where: { $0 === self }) { o.heldLocks.remove(at: i) }
         isLocked = false
         owner = nil
+        ownerForkedAway = false
         vm.wakeAll(self)
     }
 
-    /// Its holder ended without releasing it: it stays locked, held by nobody alive.
-    func ownerFinished(_ ts: ThreadState) {
-        if owner === ts { owner = nil }
+    /// Its holder ended without releasing it, or was left behind by a fork: it stays
+    /// locked, held by nobody alive.
+    func ownerFinished(_ ts: ThreadState, forked: Bool = false) {
+        guard owner === ts else { return }
+        owner = nil
+        if forked { ownerForkedAway = true }
     }
+
+    /// Whether the holder is a thread of the parent process that the fork left behind.
+    private(set) var ownerForkedAway = false
 
     override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
         guard m.id == .locked else { return try super.method(vm, ts, m, args) }

@@ -112,7 +112,11 @@ struct WireReader {
     private let bytes: [UInt8]
     private var at = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Reads `bytes` from offset `from`.
+    init(_ bytes: [UInt8], from: Int = 0) {
+        self.bytes = bytes
+        at = from
+    }
 
     /// The one value in the bytes, or nil if they are not exactly one well-formed value.
     mutating func readAll(_ vm: VM) -> Val? {

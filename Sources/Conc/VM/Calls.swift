@@ -95,6 +95,7 @@ extension VM {
                 case .kind: return string(e.errorKind)
                 case .message: return string(e.message)
                 case .trace: return list(e.trace.map { string($0) })
+                case .cause: return e.cause
                 default: break
                 }
             case .list, .string, .map:

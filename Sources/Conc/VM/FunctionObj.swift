@@ -202,6 +202,8 @@ final class ErrorObj: Obj {
     var trace: [String] = []
     /// Where it was first thrown (the innermost frame), for diagnostics.
     var origin: (file: String, pos: SourcePos)?
+    /// The error behind this one: a child process's error behind its `ProcessError`.
+    var cause: Val = .nil
 
     init(kind: String, message: String) {
         errorKind = kind
@@ -211,4 +213,5 @@ final class ErrorObj: Obj {
 
     override var typeName: String { "error" }
     override var byteSize: Int { 96 + message.utf8.count }
+    override func trace(_ marker: inout Marker) { marker.mark(cause) }
 }

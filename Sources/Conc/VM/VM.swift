@@ -86,6 +86,9 @@ final class VM {
     var pendingExitCode: Int32?
     /// GIL times of finished threads, for `gil_stats()`.
     var retiredThreads: [(name: String, held: Double, waited: Double)] = []
+    /// Child processes not yet reaped (roots: a child's handle lives until it is).
+    var children: [ProcessHandle] = []
+    var processCounter = 0
     /// Numbers for the labels of locks, queues... (`lock#1`).
     var labelCounts: [String: Int] = [:]
     /// Where errors that end threads are reported (standard error by default).
@@ -113,6 +116,7 @@ final class VM {
     }
 
     deinit {
+        killChildren()
         heap.releaseAll()
         globals.deallocate()
         shortStrings.deallocate()
@@ -153,6 +157,7 @@ final class VM {
         heap.collect { marker in
             for i in 0..<globalCount { marker.mark(globals[i]) }
             for t in liveThreads { t.markRoots(&marker) }
+            for c in children { marker.mark(Val(c)) }
         } pruneWeak: { marker in
             for i in 0..<VM.shortStringSlots {
                 if let u = shortStrings[i], !marker.isMarked(u.takeUnretainedValue()) { shortStrings[i] = nil }
