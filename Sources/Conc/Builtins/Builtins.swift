@@ -49,6 +49,8 @@ extension VM {
                 case .list: return .int(unsafeDowncast(o, to: ListObj.self).count)
                 case .map: return .int(unsafeDowncast(o, to: MapObj.self).count)
                 case .range: return .int(unsafeDowncast(o, to: RangeObj.self).count)
+                case .handle:
+                    if let n = unsafeDowncast(o, to: HandleObj.self).length { return .int(n) }
                 default: break
                 }
             }

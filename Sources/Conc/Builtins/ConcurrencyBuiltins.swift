@@ -1,6 +1,10 @@
 // Built-ins for threads and synchronisation: the primitives' constructors,
 // `current_thread`, the switch interval and `gil_stats`.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension VM {
     func installConcurrencyBuiltins() {
         defineNative("Lock", 0, 0) { ts, _ in ts.vm.newWaitable(LockObj()) }
@@ -28,6 +32,23 @@ extension VM {
                 capacity = v
             }
             return vm.newWaitable(QueueObj(capacity: capacity))
+        }
+        defineNative("Pipe", 0, 0) { ts, _ throws(Unwind) in try ts.vm.makePipe(ts) }
+        defineNative("SharedArray", 1, 1) { ts, args throws(Unwind) in
+            guard case .int(let n) = args[0] else {
+                throw ts.error("TypeError", "SharedArray() needs an int, not \(args[0].typeName)")
+            }
+            if n < 0 || n > 1 << 32 { throw ts.error("ValueError", "shared array size must be between 0 and 2**32") }
+            guard let a = SharedArray(count: n) else {
+                throw ts.error("OSError", "cannot map shared memory: \(String(cString: strerror(errno)))")
+            }
+            return Val(ts.vm.heap.register(a))
+        }
+        defineNative("SharedLock", 0, 0) { ts, _ throws(Unwind) in
+            guard let l = SharedLockObj.make() else {
+                throw ts.error("OSError", "cannot map shared memory: \(String(cString: strerror(errno)))")
+            }
+            return ts.vm.newWaitable(l)
         }
         defineNative("current_thread", 0, 0) { ts, _ in Val(ts.vm.handle(of: ts)) }
         defineNative("switch_interval", 0, 0) { ts, _ in .double(ts.vm.gil.interval) }

@@ -16,6 +16,13 @@ class HandleObj: Obj {
     /// `handle.name(args)`; nil when the handle has no such method.
     func method(_ vm: VM, _ ts: ThreadState, _ member: MemberRef, _ args: Args) throws(Unwind) -> Val? { nil }
 
+    /// `len(handle)`; nil when it has no length.
+    var length: Int? { nil }
+
+    func getItem(_ vm: VM, _ ts: ThreadState, _ i: Val) throws(Unwind) -> Val {
+        throw ts.error("TypeError", "'\(typeName)' object is not subscriptable")
+    }
+
     func setItem(_ vm: VM, _ ts: ThreadState, _ i: Val, _ v: Val) throws(Unwind) {
         throw ts.error("TypeError", "'\(typeName)' object does not support item assignment")
     }

@@ -42,6 +42,8 @@ extension VM {
             let r = unsafeDowncast(o, to: RangeObj.self)
             let j = try sequenceIndex(ts, i, count: r.count, what: "range object")
             return .int(r.start &+ j &* r.step)
+        case .handle:
+            return try unsafeDowncast(o, to: HandleObj.self).getItem(self, ts, i)
         default:
             throw ts.error("TypeError", "'\(x.typeName)' object is not subscriptable")
         }
