@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// What one run of `conc` did.
-private struct CLIResult {
+struct CLIResult {
     var status: Int32
     /// True when the process ended by a signal (`status` is then the signal number).
     var signalled: Bool
@@ -13,7 +13,7 @@ private struct CLIResult {
     var stderr: String
 }
 
-private enum CLI {
+enum CLI {
     /// `<package root>/.build/debug/conc`, found from this file's path.
     static let binary: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // ConcTests
@@ -43,6 +43,7 @@ private enum CLI {
     /// Runs conc with `arguments`, feeding `stdin` (empty input when nil), killing it
     /// after `timeout` seconds. `whileRunning` is called with the process once started.
     static func run(_ arguments: [String], stdin: String? = nil, timeout: Double = 120,
+                    environment: [String: String] = [:],
                     whileRunning: ((Process, URL) throws -> Void)? = nil) throws -> CLIResult {
         try requireBinary()
         let dir = try tempDir()
@@ -58,6 +59,9 @@ private enum CLI {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = dir
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
         let inHandle = try FileHandle(forReadingFrom: inURL)

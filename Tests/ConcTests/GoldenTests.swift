@@ -43,7 +43,18 @@ final class OutputCollector: Sendable {
 enum GoldenFiles {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
+    /// Every script except those that fork (under `process/`), which run through the
+    /// `conc` binary instead (ProcessTests.swift): forking inside the parallel test
+    /// runner could copy a lock another test thread holds.
     static var all: [String] {
+        everything.filter { !$0.hasPrefix("process/") }
+    }
+
+    static var processes: [String] {
+        everything.filter { $0.hasPrefix("process/") }
+    }
+
+    private static var everything: [String] {
         guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
         return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".conc") }.sorted()
     }
