@@ -217,7 +217,8 @@ extension VM {
             try? w.write(value, ts)
         }
         output.flush()
-        writeAll(fd: resultFD, [tag] + w.bytes)
+        writeAll(fd: resultFD, [tag])
+        writeAll(fd: resultFD, w.bytes)
         _exit(Int32(tag))
     }
 

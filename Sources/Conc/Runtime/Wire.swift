@@ -60,6 +60,7 @@ struct WireWriter {
                     let l = unsafeDowncast(o, to: ListObj.self)
                     bytes.append(Wire.Tag.list.rawValue)
                     varint(l.count)
+                    bytes.reserveCapacity(bytes.count + 9 * l.count)
                     for i in 0..<l.count { try write(l[i], ts, depth: depth + 1) }
                 } else {
                     let entries = unsafeDowncast(o, to: MapObj.self).entries
@@ -84,7 +85,7 @@ struct WireWriter {
     }
 
     private mutating func fixed(_ x: UInt64) {
-        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(i)))) }
+        withUnsafeBytes(of: x.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     private mutating func varint(_ n: Int) {
@@ -170,10 +171,9 @@ struct WireReader {
 
     private mutating func fixed() -> UInt64? {
         guard bytes.count - at >= 8 else { return nil }
-        var x: UInt64 = 0
-        for i in 0..<8 { x |= UInt64(bytes[at + i]) << (8 * UInt64(i)) }
+        let x = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
         at += 8
-        return x
+        return UInt64(littleEndian: x)
     }
 
     /// A varint no larger than the bytes left could hold (so a corrupt count cannot
