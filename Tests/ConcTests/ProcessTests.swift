@@ -181,6 +181,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker.path))
     }
 
+    @Test func theParentLivesOnWhenAChildCrashes() throws {
+        // Conc cannot crash itself on purpose, so the test delivers the crashes: a
+        // segmentation fault and an abort, as a bug in native code would.
+        let r = try CLI.run(["-e", """
+            let a = spawn process { sleep(60) }
+            let b = spawn process { sleep(60) }
+            print(a.pid, b.pid)
+            for p in [a, b] {
+              try { p.join() } catch e { print(e.kind + ": " + e.message, p.exitcode) }
+            }
+            print("the parent lives on")
+            """], timeout: 90) { process, out in
+            let deadline = Date().addingTimeInterval(30)
+            var pids: [Int32] = []
+            while Date() < deadline && pids.count < 2 {
+                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+                if text.hasSuffix("\n") { pids = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) } }
+                usleep(10_000)
+            }
+            try #require(pids.count == 2)
+            kill(pids[0], SIGSEGV)
+            kill(pids[1], SIGABRT)
+        }
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").dropFirst()
+        #expect(Array(lines) == [
+            "ProcessError: process-1 was killed by signal 11 (SIGSEGV) -11",
+            "ProcessError: process-2 was killed by signal 6 (SIGABRT) -6",
+            "the parent lives on",
+        ])
+    }
+
     @Test func ctrlCStopsTheParentAndItsChildren() throws {
         let r = try CLI.run(["-e", """
             let p = spawn process { while true {} }

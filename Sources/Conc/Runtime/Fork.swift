@@ -13,7 +13,7 @@
 //   by a thread that does not exist here. Acquiring it with no timeout raises
 //   `DeadlockError` instead of hanging (Python's child would hang);
 // - handles of processes the parent spawned are not this child's to join or signal;
-// - SIGINT, SIGTERM and SIGPIPE get their default actions back.
+// - every signal gets its default action back and is unblocked.
 //
 // Children die with their parent. PR_SET_PDEATHSIG would follow the forking *thread*,
 // not the process, so a child spawned from a Conc thread would be killed when that
@@ -94,8 +94,11 @@ final class ForkRegistry: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
+    /// The child dies of the signals it gets, and the parent reports which. (The
+    /// Swift runtime's crash handler would print a backtrace and, for a signal sent with
+    /// `kill`, carry on.)
     private func restoreDefaultSignals() {
-        for s in [SIGINT, SIGTERM, SIGPIPE] { signal(s, SIG_DFL) }
+        for s in [SIGINT, SIGTERM, SIGPIPE, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] { signal(s, SIG_DFL) }
         var all = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_UNBLOCK, &all, nil)
