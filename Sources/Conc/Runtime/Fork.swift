@@ -127,6 +127,9 @@ extension VM {
         ts.parker.resetAfterFork()
         interruptRequested.store(false, ordering: .relaxed)
         for t in liveThreads where t !== ts {
+            // Closures may still refer to its variables: move them off its stack, which
+            // goes away with it.
+            t.closeUpvalues(from: 0)
             t.blockedOn?.waitable?.removeWaiter(t)
             t.blockedOn = nil
             for l in t.heldLocks { l.ownerFinished(t, forked: true) }
