@@ -40,7 +40,7 @@ final class ProcessHandle: HandleObj {
     }
 
     override var typeName: String { "process" }
-    override var description: String { "<process \(name)>" }
+    override var description: String { "<process \(pid)>" }
     override func responds(to m: Member) -> Bool { [.join, .is_alive, .terminate, .kill].contains(m) }
     override func trace(_ marker: inout Marker) { marker.mark(result) }
 
