@@ -101,9 +101,10 @@ extension Parser.State {
     func takeSpawnKind() throws(ParseFailure) -> SpawnKind {
         advance()
         let spawnKind: SpawnKind
-        switch (kind, text(token)) {
-        case (.name, "thread"): spawnKind = .thread
-        case (.name, "process"): spawnKind = .process
+        // Only a name token has a text to look at.
+        switch kind == .name ? text(token) : "" {
+        case "thread": spawnKind = .thread
+        case "process": spawnKind = .process
         default: throw error("expected 'thread' or 'process' after 'spawn'")
         }
         advance()
