@@ -2,7 +2,7 @@
 
 /// Every member name the runtime knows. The compiler resolves `a.name` to one of these
 /// once, so a method call switches on a small integer instead of comparing strings.
-enum Member: String {
+enum Member: String, CaseIterable {
     case unknown = ""
     // Lists
     case push, pop, insert, remove, index, reverse, sort

@@ -21,7 +21,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Runs `body` holding the GIL on the calling thread's state; at once when the
     /// caller already holds it (a host function calling back into its interpreter).
-    private func exclusive<R, E: Error>(_ body: (ThreadState) throws(E) -> R) throws(E) -> R {
+    func exclusive<R, E: Error>(_ body: (ThreadState) throws(E) -> R) throws(E) -> R {
         try vm.withGIL(body)
     }
 
@@ -45,19 +45,19 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Compiles and runs a program.
     public func run(_ source: String, file: String = "<string>") throws(ConcError) {
-        _ = try execute(Array(source.utf8), file: file, mode: .run)
+        try execute(Array(source.utf8), file: file, mode: .run) { _ in }
     }
 
     /// Runs source given as bytes (it must be valid UTF-8; invalid bytes are a syntax
     /// error, never repaired).
     public func run(bytes: [UInt8], file: String) throws(ConcError) {
-        _ = try execute(bytes, file: file, mode: .run)
+        try execute(bytes, file: file, mode: .run) { _ in }
     }
 
     /// Runs a program and returns the value of its last statement if that is an
     /// expression (nil otherwise).
     public func evaluate(_ source: String, file: String = "<string>") throws(ConcError) -> Value {
-        try execute(Array(source.utf8), file: file, mode: .evaluate)
+        try execute(Array(source.utf8), file: file, mode: .evaluate) { vm.snapshot($0) }
     }
 
     /// Checks a program's syntax without running it.
@@ -82,7 +82,7 @@ public final class Interpreter: @unchecked Sendable {
             guard let f = vm.global(name) else {
                 throw ConcError(kind: "NameError", message: "name '\(name)' is not defined")
             }
-            return try vm.runHostCall(ts, f, args)
+            return try vm.runHostCall(ts, f, args) { vm.snapshot($0) }
         }
     }
 
@@ -166,12 +166,35 @@ public final class Interpreter: @unchecked Sendable {
         exclusive { _ in vm.killChildren() }
     }
 
-    private func execute(_ source: [UInt8], file: String, mode: Compiler.Mode) throws(ConcError) -> Value {
+    /// Ends the threads and child processes the scripts spawned, as `exit(0)` in a
+    /// script would: each thread stops at its next safe point or wake-up (one blocked
+    /// in a system call, when the call returns), and the children are killed. For a
+    /// host that discards an interpreter whose threads may still be running: code run
+    /// afterwards stops at once, as after `exit(0)`.
+    public func shutDown() {
+        exclusive { _ in
+            vm.requestExit(0)
+            vm.killChildren()
+        }
+    }
+
+    /// Sends what `print` and `write` have buffered to `output` now. Output is
+    /// otherwise sent when the buffer fills, when a thread blocks and when a call
+    /// returns, so a host showing the prints of threads that run in the background
+    /// calls this now and then.
+    public func flushOutput() {
+        exclusive { _ in vm.output.flush() }
+    }
+
+    /// Compiles and runs a program, turning the value it returns into `R` while the
+    /// GIL is still held.
+    func execute<R>(_ source: [UInt8], file: String, mode: Compiler.Mode,
+                    result: (Val) -> R) throws(ConcError) -> R {
         try exclusive { ts throws(ConcError) in
             vm.sources[file] = source
             let proto = try vm.compile(source, file: file, mode: mode)
             let closure = vm.heap.register(Closure(proto: proto, upvalueCount: 0))
-            return try vm.runHostCall(ts, Val(closure), [])
+            return try vm.runHostCall(ts, Val(closure), [], result)
         }
     }
 }
@@ -190,7 +213,7 @@ extension VM {
     }
 
     /// Runs a callable for the host on the calling thread's state, converting the outcome.
-    func runHostCall(_ ts: ThreadState, _ f: Val, _ args: [Value]) throws(ConcError) -> Value {
+    func runHostCall<R>(_ ts: ThreadState, _ f: Val, _ args: [Value], _ result: (Val) -> R) throws(ConcError) -> R {
         let savedBudget = ts.budgetLeft
         if ts.nativeDepth == 0 {
             // An interrupt asked for while nothing ran is not held against the next run.
@@ -203,7 +226,7 @@ extension VM {
         }
         do {
             let vals = args.map { value(from: $0) }
-            return snapshot(try callFunction(ts, f, vals))
+            return result(try callFunction(ts, f, vals))
         } catch {
             throw concError(error, ts)
         }

@@ -7,6 +7,10 @@ class HandleObj: Obj {
     /// How the handle prints, e.g. `<thread thread-1>` or `<lock>`.
     var description: String { "<\(typeName)>" }
 
+    /// The attributes `attribute` answers (for the REPL's completion, which must not
+    /// read them: reading one may have effects, such as reaping a process).
+    var attributeNames: [Member] { [] }
+
     /// `handle.name` for attributes; nil when the handle has no such attribute.
     func attribute(_ vm: VM, _ ts: ThreadState, _ member: MemberRef) throws(Unwind) -> Val? { nil }
 

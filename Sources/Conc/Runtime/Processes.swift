@@ -42,6 +42,7 @@ final class ProcessHandle: HandleObj {
     override var typeName: String { "process" }
     override var description: String { "<process \(pid)>" }
     override func responds(to m: Member) -> Bool { [.join, .is_alive, .terminate, .kill].contains(m) }
+    override var attributeNames: [Member] { [.name, .pid, .exitcode] }
     override func trace(_ marker: inout Marker) { marker.mark(result) }
 
     /// In a forked child: the registry has closed the pipe; this process is a sibling.

@@ -32,6 +32,7 @@ final class ThreadHandle: WaitableHandle {
     override var typeName: String { "thread" }
     override var description: String { "<thread \(name)>" }
     override func responds(to m: Member) -> Bool { m == .join || m == .is_alive }
+    override var attributeNames: [Member] { [.name, .id] }
 
     func finish(_ value: Val, failed: Bool) {
         result = value
