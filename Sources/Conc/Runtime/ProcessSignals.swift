@@ -3,6 +3,11 @@
 // then ends with exit status 130 and its trace, its output flushed) instead of killing
 // the process. A second Ctrl-C while the first is still pending exits at once.
 //
+// The REPL needs a second destination: while it waits at its prompt no code runs, and
+// Ctrl-C must clear the line being typed. It gives `sendInterrupts(to:)` the write end
+// of a pipe its prompt loop polls; each Ctrl-C then writes a byte there, and nothing
+// else happens (in particular, no exit on a second one).
+//
 // Design: SIGINT is blocked in every thread, and one watcher thread takes it with
 // `sigwait`. A handler running on an arbitrary thread could touch nothing safely (not
 // even a lazily initialised Swift global); the watcher is an ordinary thread and may
@@ -16,14 +21,27 @@ import Glibc
 /// Process-wide signal routing for command-line hosts. An embedding host that has its
 /// own signal handling should not call this.
 public enum ProcessSignals {
-    private static let target = Mutex<Interpreter?>(nil)
+    /// Where Ctrl-C goes, and whether the watcher thread has been started.
+    private struct Route {
+        var interpreter: Interpreter?
+        var promptFD: Int32?
+        var watching = false
+    }
+
+    private static let route = Mutex(Route())
 
     /// Routes SIGINT to `interpreter`: the first Ctrl-C raises `Interrupt` at the
     /// script's next safe point; another before that is handled exits with status 130.
     /// Call it before starting any other thread, so that every thread inherits the
-    /// blocked signal.
+    /// blocked signal. Calling it again (for a new interpreter) only changes the target.
     public static func routeInterrupts(to interpreter: Interpreter) {
-        target.withLock { $0 = interpreter }
+        let watching = route.withLock { r in
+            r.interpreter = interpreter
+            let was = r.watching
+            r.watching = true
+            return was
+        }
+        if watching { return }
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
@@ -42,8 +60,21 @@ public enum ProcessSignals {
         pthread_detach(thread)
     }
 
+    /// While `fd` is set, each Ctrl-C writes one byte to it instead of interrupting the
+    /// interpreter (the REPL sets it while it waits at its prompt); nil routes Ctrl-C
+    /// to the interpreter again.
+    public static func sendInterrupts(to fd: Int32?) {
+        route.withLock { $0.promptFD = fd }
+    }
+
     private static func interrupt() {
-        guard let interpreter = target.withLock({ $0 }) else { _exit(130) }
+        let (target, promptFD) = route.withLock { ($0.interpreter, $0.promptFD) }
+        if let fd = promptFD {
+            var byte: UInt8 = 3
+            _ = write(fd, &byte, 1)
+            return
+        }
+        guard let interpreter = target else { _exit(130) }
         if interpreter.vm.interruptRequested.load(ordering: .relaxed) {
             // The script has not reached a safe point since the last Ctrl-C (it is
             // blocked in native code): give up on it.
