@@ -11,7 +11,8 @@ struct ConcCommand: ParsableCommand {
         commandName: "conc",
         abstract: "Conc: a small concurrent scripting language with a GIL, threads and forked processes.",
         discussion: """
-            With no FILE, reads a script from standard input (the REPL is not built yet).
+            With no FILE on a terminal, starts the REPL (:help lists its commands);
+            otherwise, with no FILE, runs standard input as a script.
             Exit status: 0 ok, 1 uncaught error, 2 usage, 130 interrupted.
             """,
         version: concVersion
@@ -68,6 +69,10 @@ struct ConcCommand: ParsableCommand {
             }
             source = bytes
             name = path
+        } else if !check && !dis && isatty(0) != 0 && isatty(1) != 0 {
+            // The REPL and readline run on the main thread, which this is.
+            let (conc, status) = MainActor.assumeIsolated { REPL.session(options: options) }
+            finish(conc, status)
         } else {
             source = readStandardInput()
             name = "<stdin>"
