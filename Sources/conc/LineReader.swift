@@ -54,6 +54,8 @@ enum Completions {
     private let wakeWrite: Int32
     /// Set by the line callback.
     private var delivered: LineEvent?
+    /// What the completion under way completes to (see `prepareCompletion`).
+    private var prepared: Completions?
 
     /// `complete` gets the text before the cursor.
     init(history: CommandHistory, complete: @escaping (String) -> Completions) {
@@ -80,6 +82,7 @@ enum Completions {
         // Break words at everything that cannot be part of an identifier, so that the
         // word completed after `xs.` is the method name.
         rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{(}[]),.+-*/%^~!:#"))
+        rl_completion_word_break_hook = readlineWordBreaks
         rl_attempted_completion_function = readlineCompletion
         ReadlineReader.active = self
     }
@@ -169,11 +172,21 @@ enum Completions {
         rl_forced_update_display()
     }
 
+    /// The word-break hook's work, the first step of a completion: decides what the
+    /// text before the cursor completes to, and returns whether that is a file name.
+    fileprivate func prepareCompletion() -> Bool {
+        let result = complete(textBeforeCursor(Int(rl_point)))
+        prepared = result
+        if case .fileNames = result { return true }
+        return false
+    }
+
     /// The completion callback's work: the words that complete the text before the
     /// cursor (`end` bytes of the line), or nil to let readline complete a file name.
     fileprivate func completionWords(end: Int32) -> [String]? {
-        let bytes = UnsafeBufferPointer(start: rl_line_buffer, count: Int(end)).map { UInt8(bitPattern: $0) }
-        guard case .words(let words) = complete(String(decoding: bytes, as: UTF8.self)) else {
+        let result = prepared ?? complete(textBeforeCursor(Int(end)))
+        prepared = nil
+        guard case .words(let words) = result else {
             rl_attempted_completion_over = 0
             return nil
         }
@@ -181,6 +194,11 @@ enum Completions {
         // `xs.pu` becomes `xs.push`, with no space after it.
         rl_completion_append_character = 0
         return words
+    }
+
+    private func textBeforeCursor(_ end: Int) -> String {
+        let bytes = UnsafeBufferPointer(start: rl_line_buffer, count: end).map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -222,6 +240,14 @@ private let readlineLine: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void 
     let line = raw.map { String(cString: $0) }
     free(raw)
     MainActor.assumeIsolated { ReadlineReader.active?.accept(line) }
+}
+
+private let readlineWordBreaks: @convention(c) () -> UnsafeMutablePointer<CChar>? = {
+    let fileName = MainActor.assumeIsolated { ReadlineReader.active?.prepareCompletion() ?? false }
+    // A file name is one word, up to the blank before it (nil: the usual breaks).
+    guard fileName else { return nil }
+    let blanks: StaticString = " \t\n"
+    return UnsafeMutablePointer(mutating: UnsafeRawPointer(blanks.utf8Start).assumingMemoryBound(to: CChar.self))
 }
 
 private let readlineCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)

@@ -61,7 +61,7 @@ import Testing
         #expect(saved.contains("fn double(x) {\n  return x * 2\n}\n"))
     }
 
-    @Test func tabCompletesGlobalsAndMethods() throws {
+    @Test func tabCompletesGlobalsMethodsAndFileNames() throws {
         let (home, history) = try place()
         let term = try start(home, history)
         term.enter("let counter_value = 7\r", expect: "conc> ")
@@ -73,6 +73,11 @@ import Testing
         term.enter("xs\r", expect: "\r\n[1, 2]\r\nconc> ")
         #expect(term.screen.contains("conc> counter_value + 1"))
         #expect(term.screen.contains("conc> xs.push(2)"))
+        // After :load, Tab completes a file name, dots and slashes included.
+        try Data("let from_file = 99\n".utf8).write(to: home.appendingPathComponent("helpers.conc"))
+        term.enter(":load \(home.path)/help\t", expect: "helpers.conc")
+        term.enter("\r", expect: "conc> ")
+        term.enter("from_file\r", expect: "\r\n99\r\nconc> ")
         quit(term)
     }
 
