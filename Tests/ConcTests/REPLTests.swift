@@ -126,6 +126,9 @@ import Testing
         #expect(timing.wholeMatch(of: /wall \d+\.\d{3} s, cpu \d+\.\d{3} s, GIL switches \d+/) != nil, "\(timing)")
         term.enter(":dis nothing\r", expect: "error: NameError: name 'nothing' is not defined")
         term.enter(":nonsense\r", expect: "unknown command ':nonsense'")
+        // A Ctrl-D typed while the terminal is back in cooked mode (output still
+        // coming) is taken by the terminal itself; wait for the prompt first.
+        term.expect("conc> ")
         quit(term)
     }
 
@@ -133,6 +136,8 @@ import Testing
         let (home, history) = try place()
         let term = try start(home, history)
         term.enter("let sleeper = spawn thread { sleep(60) }\r", expect: "conc> ")
+        // Give the new thread time to reach its sleep.
+        term.enter("sleep(0.5)\r", expect: "conc> ")
         term.enter(":threads\r", expect: "thread-1  sleeping")
         term.enter("spawn thread { sleep(0.1); print(\"from the thread\") }\r", expect: "<thread thread-2>")
         term.expect("from the thread\r\n")
@@ -143,6 +148,7 @@ import Testing
         term.enter(":reset\r", expect: "conc> ")
         term.enter(":threads\r", expect: "no threads or child processes are running")
         term.enter("sleeper\r", expect: "NameError: name 'sleeper' is not defined")
+        term.expect("conc> ")
         quit(term)
     }
 
