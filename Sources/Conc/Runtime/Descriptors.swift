@@ -30,14 +30,18 @@ enum Descriptors {
     }
 
     /// Reads whatever `fd` has now (it must be non-blocking) onto `buffer`.
-    static func readAvailable(_ fd: Int32, into buffer: inout [UInt8]) -> ReadOutcome {
+    /// At most `limit` bytes are read: a pipe endpoint takes only the message it needs,
+    /// leaving the rest for another process reading a copy of the same endpoint.
+    static func readAvailable(_ fd: Int32, into buffer: inout [UInt8], limit: Int = .max) -> ReadOutcome {
         withUnsafeTemporaryAllocation(byteCount: 1 << 16, alignment: 16) { chunk in
             var outcome = ReadOutcome.wouldBlock
-            while true {
-                let n = read(fd, chunk.baseAddress, chunk.count)
+            var left = limit
+            while left > 0 {
+                let n = read(fd, chunk.baseAddress, min(chunk.count, left))
                 if n > 0 {
                     buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<n]))
                     outcome = .data
+                    left -= n
                     continue
                 }
                 if n == 0 { return .endOfFile }
@@ -45,6 +49,7 @@ enum Descriptors {
                 if errno == EAGAIN || errno == EWOULDBLOCK { return outcome }
                 return .failed(errno)
             }
+            return outcome
         }
     }
 

@@ -6,7 +6,9 @@
 // A message is its wire-form length (8 bytes, little-endian) and the value's wire
 // form. Messages are queued and taken with the GIL held, and a thread that must wait
 // polls without it (Descriptors.swift), so threads sharing an endpoint never
-// interleave partial messages. Endpoints are inherited by processes spawned after they
+// interleave partial messages. A receiver reads no further than the end of the message
+// it takes, so processes holding copies of one endpoint can take turns receiving (as
+// with Python's pipes, two of them receiving at the same moment can split a message). Endpoints are inherited by processes spawned after they
 // were made; as with any pipe, `recv` sees the end only when every copy of the other
 // endpoint, in every process, is closed.
 
@@ -97,7 +99,7 @@ final class PipeEnd: HandleObj {
             try requireOpen(ts, "recv")
             if let v = try takeMessage(vm, ts) { return v }
             if peerClosed { throw ts.error("EOFError", "the other end of the pipe is closed") }
-            switch Descriptors.readAvailable(fd, into: &inbox) {
+            switch Descriptors.readAvailable(fd, into: &inbox, limit: bytesMissing) {
             case .data: continue
             case .endOfFile, .failed:
                 peerClosed = true
@@ -111,12 +113,25 @@ final class PipeEnd: HandleObj {
         }
     }
 
+    /// How many more bytes complete the message being received (its length first).
+    private var bytesMissing: Int {
+        let available = inbox.count - inboxStart
+        guard available >= 8 else { return 8 - available }
+        return 8 + Int(clamping: messageLength) - available
+    }
+
+    /// The length the inbox's next message announces (its first 8 bytes must be there).
+    private var messageLength: UInt64 {
+        var n: UInt64 = 0
+        for i in 0..<8 { n |= UInt64(inbox[inboxStart + i]) << (8 * UInt64(i)) }
+        return n
+    }
+
     /// The next whole message in the inbox, if one has arrived.
     private func takeMessage(_ vm: VM, _ ts: ThreadState) throws(Unwind) -> Val? {
         let available = inbox.count - inboxStart
         guard available >= 8 else { return nil }
-        var n: UInt64 = 0
-        for i in 0..<8 { n |= UInt64(inbox[inboxStart + i]) << (8 * UInt64(i)) }
+        let n = messageLength
         guard n <= UInt64(available - 8) else { return nil }
         let start = inboxStart + 8
         inboxStart = start + Int(n)
