@@ -4,13 +4,15 @@
 // of killing the process with SIGPIPE (`MSG_NOSIGNAL`).
 //
 // A message is its wire-form length (8 bytes, little-endian) and the value's wire
-// form. Messages are queued and taken with the GIL held, and a thread that must wait
-// polls without it (Descriptors.swift), so threads sharing an endpoint never
-// interleave partial messages. A receiver reads no further than the end of the message
-// it takes, so processes holding copies of one endpoint can take turns receiving (as
-// with Python's pipes, two of them receiving at the same moment can split a message). Endpoints are inherited by processes spawned after they
-// were made; as with any pipe, `recv` sees the end only when every copy of the other
-// endpoint, in every process, is closed.
+// form. Endpoints are inherited by processes spawned after they were made, so several
+// processes (and threads) may send or receive on copies of one endpoint. Each endpoint
+// therefore has two process-shared mutexes beside it in shared memory: a receiver
+// holds the endpoint's receive lock from the first byte of a message to its last, and
+// reads no further; a sender holds the send lock while it writes its whole message. So
+// messages never split or interleave, wherever the senders and receivers are (Python
+// leaves this to the user). A thread waits for a lock or for data without the GIL
+// (SharedMemory.swift, Descriptors.swift). As with any pipe, `recv` sees the end only
+// when every copy of the other endpoint, in every process, is closed.
 
 #if canImport(Glibc)
 import Glibc
@@ -18,19 +20,20 @@ import Glibc
 
 final class PipeEnd: HandleObj {
     private(set) var fd: Int32
-    /// Received bytes not yet taken as messages, from `inboxStart`.
+    /// The pipe's four mutexes, shared by both endpoints and every process holding
+    /// them; this endpoint receives under `receiveLock` and sends under `sendLock`.
+    private let locks: SharedMutexes
+    private let receiveLock: Int
+    private let sendLock: Int
+    /// The part of the message being received that has arrived (its length first).
     private var inbox: [UInt8] = []
-    private var inboxStart = 0
     private var peerClosed = false
-    /// Bytes queued for sending, from `outboxSent`, and the totals ever queued and sent
-    /// (each `send` waits until the total sent covers its message).
-    private var outbox: [UInt8] = []
-    private var outboxSent = 0
-    private var queuedTotal = 0
-    private var sentTotal = 0
 
-    init(fd: Int32) {
+    init(fd: Int32, locks: SharedMutexes, receiveLock: Int, sendLock: Int) {
         self.fd = fd
+        self.locks = locks
+        self.receiveLock = receiveLock
+        self.sendLock = sendLock
         Descriptors.setNonBlocking(fd)
     }
 
@@ -68,33 +71,36 @@ final class PipeEnd: HandleObj {
         try requireOpen(ts, "send")
         var w = WireWriter()
         try w.write(v, ts)
-        let n = UInt64(w.bytes.count)
-        for i in 0..<8 { outbox.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) }
-        outbox += w.bytes
-        queuedTotal += 8 + w.bytes.count
-        let target = queuedTotal
-        while sentTotal < target {
+        var message: [UInt8] = []
+        message.reserveCapacity(8 + w.bytes.count)
+        withUnsafeBytes(of: UInt64(w.bytes.count).littleEndian) { message.append(contentsOf: $0) }
+        message += w.bytes
+        _ = try locks.lock(sendLock, vm, ts, deadline: nil, label: "the pipe's send lock")
+        defer { locks.unlock(sendLock) }
+        var at = 0
+        while at < message.count {
             try requireOpen(ts, "send")
-            switch Descriptors.writeAvailable(fd, outbox, from: outboxSent) {
-            case .success(let at):
-                sentTotal += at - outboxSent
-                outboxSent = at
-                if outboxSent == outbox.count {
-                    outbox.removeAll(keepingCapacity: true)
-                    outboxSent = 0
-                }
+            switch Descriptors.writeAvailable(fd, message, from: at) {
+            case .success(let next):
+                at = next
             case .failure(let e):
                 if e.code == EPIPE || e.code == ECONNRESET {
                     throw ts.error("BrokenPipeError", "the other end of the pipe is closed")
                 }
                 throw ts.error("OSError", "send failed: \(e.message)")
             }
-            if sentTotal < target { _ = try vm.waitForDescriptor(ts, fd, Int32(POLLOUT), deadline: nil) }
+            if at < message.count { _ = try vm.waitForDescriptor(ts, fd, Int32(POLLOUT), deadline: nil) }
         }
     }
 
     private func recv(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Val {
+        try requireOpen(ts, "recv")
         let deadline = timeout.map { monotonicSeconds() + $0 }
+        func timedOut() -> Unwind { ts.error("Timeout", "recv timed out after \(formatSeconds(timeout ?? 0)) s") }
+        guard try locks.lock(receiveLock, vm, ts, deadline: deadline, label: "the pipe's receive lock") else {
+            throw timedOut()
+        }
+        defer { locks.unlock(receiveLock) }
         while true {
             try requireOpen(ts, "recv")
             if let v = try takeMessage(vm, ts) { return v }
@@ -107,42 +113,30 @@ final class PipeEnd: HandleObj {
             case .wouldBlock:
                 break
             }
-            if try !vm.waitForDescriptor(ts, fd, Int32(POLLIN), deadline: deadline) {
-                throw ts.error("Timeout", "recv timed out after \(formatSeconds(timeout ?? 0)) s")
+            // The timeout is for a message to begin: one that has begun is read to its
+            // end, since half a message left in the pipe would garble the next one.
+            if try !vm.waitForDescriptor(ts, fd, Int32(POLLIN), deadline: inbox.isEmpty ? deadline : nil) {
+                throw timedOut()
             }
         }
     }
 
     /// How many more bytes complete the message being received (its length first).
     private var bytesMissing: Int {
-        let available = inbox.count - inboxStart
-        guard available >= 8 else { return 8 - available }
-        return 8 + Int(clamping: messageLength) - available
+        guard inbox.count >= 8 else { return 8 - inbox.count }
+        return 8 + Int(clamping: messageLength) - inbox.count
     }
 
-    /// The length the inbox's next message announces (its first 8 bytes must be there).
+    /// The length the message announces (its first 8 bytes must be in).
     private var messageLength: UInt64 {
-        var n: UInt64 = 0
-        for i in 0..<8 { n |= UInt64(inbox[inboxStart + i]) << (8 * UInt64(i)) }
-        return n
+        UInt64(littleEndian: inbox.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
     }
 
-    /// The next whole message in the inbox, if one has arrived.
+    /// The message, once all of it is in.
     private func takeMessage(_ vm: VM, _ ts: ThreadState) throws(Unwind) -> Val? {
-        let available = inbox.count - inboxStart
-        guard available >= 8 else { return nil }
-        let n = messageLength
-        guard n <= UInt64(available - 8) else { return nil }
-        let start = inboxStart + 8
-        inboxStart = start + Int(n)
-        var reader = WireReader(Array(inbox[start..<inboxStart]))
-        if inboxStart == inbox.count {
-            inbox.removeAll(keepingCapacity: true)
-            inboxStart = 0
-        } else if inboxStart > 1 << 16 && inboxStart > inbox.count / 2 {
-            inbox.removeFirst(inboxStart)
-            inboxStart = 0
-        }
+        guard inbox.count >= 8, bytesMissing == 0 else { return nil }
+        var reader = WireReader(inbox, from: 8)
+        inbox = []
         guard let v = reader.readAll(vm) else { throw ts.error("OSError", "the pipe carried malformed data") }
         return v
     }
@@ -151,11 +145,16 @@ final class PipeEnd: HandleObj {
 extension VM {
     /// `Pipe()`: a list of two connected endpoints.
     func makePipe(_ ts: ThreadState) throws(Unwind) -> Val {
+        guard let locks = SharedMutexes(count: 4) else {
+            throw ts.error("OSError", "cannot map shared memory: \(String(cString: strerror(errno)))")
+        }
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
             throw ts.error("OSError", "cannot make a pipe: \(String(cString: strerror(errno)))")
         }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return list(fds.map { Val(heap.register(PipeEnd(fd: $0))) })
+        let a = PipeEnd(fd: fds[0], locks: locks, receiveLock: 0, sendLock: 1)
+        let b = PipeEnd(fd: fds[1], locks: locks, receiveLock: 2, sendLock: 3)
+        return list([Val(heap.register(a)), Val(heap.register(b))])
     }
 }

@@ -59,45 +59,49 @@ final class SharedArray: HandleObj {
     }
 }
 
-final class SharedLockObj: AcquirableHandle {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+/// Robust, error-checking, process-shared pthread mutexes in one shared mapping: the
+/// mapping lives as long as this object (in this process; others keep their own).
+final class SharedMutexes {
+    private let base: UnsafeMutablePointer<pthread_mutex_t>
+    let count: Int
 
-    private init(mutex: UnsafeMutablePointer<pthread_mutex_t>) { self.mutex = mutex }
-
-    static func make() -> SharedLockObj? {
-        guard let p = sharedMapping(MemoryLayout<pthread_mutex_t>.size) else { return nil }
-        let mutex = p.bindMemory(to: pthread_mutex_t.self, capacity: 1)
+    init?(count: Int) {
+        guard let p = sharedMapping(count * MemoryLayout<pthread_mutex_t>.stride) else { return nil }
+        base = p.bindMemory(to: pthread_mutex_t.self, capacity: count)
+        self.count = count
         var attr = pthread_mutexattr_t()
         pthread_mutexattr_init(&attr)
         pthread_mutexattr_setpshared(&attr, Int32(PTHREAD_PROCESS_SHARED))
         pthread_mutexattr_setrobust(&attr, Int32(PTHREAD_MUTEX_ROBUST))
         pthread_mutexattr_settype(&attr, Int32(PTHREAD_MUTEX_ERRORCHECK))
-        pthread_mutex_init(mutex, &attr)
+        for i in 0..<count { pthread_mutex_init(base + i, &attr) }
         pthread_mutexattr_destroy(&attr)
-        return SharedLockObj(mutex: mutex)
     }
 
-    // Other processes may still use the mutex: only this process's mapping goes.
-    deinit { munmap(mutex, MemoryLayout<pthread_mutex_t>.size) }
+    deinit { munmap(base, count * MemoryLayout<pthread_mutex_t>.stride) }
 
-    override var typeName: String { "shared_lock" }
-    override func responds(to m: Member) -> Bool { m == .locked || super.responds(to: m) }
-
-    /// Takes the mutex if `r` (a lock call's result) says this thread now holds it.
-    private func took(_ r: Int32) -> Bool {
+    /// Whether a lock call's result `r` means this thread now holds mutex `i`.
+    private func took(_ i: Int, _ r: Int32) -> Bool {
         if r == EOWNERDEAD {
             // The holder died holding it; it is ours now.
-            pthread_mutex_consistent(mutex)
+            pthread_mutex_consistent(base + i)
             return true
         }
         return r == 0
     }
 
-    override func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
-        let first = pthread_mutex_trylock(mutex)
-        if took(first) { return true }
+    /// Takes mutex `i` without waiting; the error when it cannot (EBUSY, EDEADLK).
+    func tryLock(_ i: Int) -> Int32 {
+        let r = pthread_mutex_trylock(base + i)
+        return took(i, r) ? 0 : r
+    }
+
+    /// Takes mutex `i`, waiting without the GIL in slices short enough for Ctrl-C and
+    /// `exit()` elsewhere to get through. False when `deadline` passes first.
+    func lock(_ i: Int, _ vm: VM, _ ts: ThreadState, deadline: Double?, label: String) throws(Unwind) -> Bool {
+        let first = tryLock(i)
+        if first == 0 { return true }
         if first == EDEADLK { throw ts.error("RuntimeError", "this thread already holds \(label)") }
-        let deadline = timeout.map { monotonicSeconds() + $0 }
         vm.output.flush()
         while true {
             var slice = 0.05
@@ -113,13 +117,13 @@ final class SharedLockObj: AcquirableHandle {
             until.tv_sec += ns / 1_000_000_000
             until.tv_nsec = ns % 1_000_000_000
             vm.gil.release(ts)
-            let r = pthread_mutex_timedlock(mutex, &until)
+            let r = pthread_mutex_timedlock(base + i, &until)
             vm.gil.acquire(ts, priority: true)
-            let got = took(r)
+            let got = took(i, r)
             do {
                 try vm.checkStop(ts)
             } catch {
-                if got { pthread_mutex_unlock(mutex) }
+                if got { pthread_mutex_unlock(base + i) }
                 throw error
             }
             if got { return true }
@@ -129,8 +133,27 @@ final class SharedLockObj: AcquirableHandle {
         }
     }
 
+    /// Releases mutex `i`; false if this thread does not hold it.
+    @discardableResult
+    func unlock(_ i: Int) -> Bool { pthread_mutex_unlock(base + i) == 0 }
+}
+
+final class SharedLockObj: AcquirableHandle {
+    private let mutex: SharedMutexes
+
+    private init(mutex: SharedMutexes) { self.mutex = mutex }
+
+    static func make() -> SharedLockObj? { SharedMutexes(count: 1).map { SharedLockObj(mutex: $0) } }
+
+    override var typeName: String { "shared_lock" }
+    override func responds(to m: Member) -> Bool { m == .locked || super.responds(to: m) }
+
+    override func acquire(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Bool {
+        try mutex.lock(0, vm, ts, deadline: timeout.map { monotonicSeconds() + $0 }, label: label)
+    }
+
     override func release(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
-        if pthread_mutex_unlock(mutex) != 0 {
+        if !mutex.unlock(0) {
             throw ts.error("RuntimeError", "release of \(label), which this thread does not hold")
         }
     }
@@ -138,9 +161,8 @@ final class SharedLockObj: AcquirableHandle {
     override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
         guard m.id == .locked else { return try super.method(vm, ts, m, args) }
         try vm.argCount(ts, m, args, 0...0)
-        let r = pthread_mutex_trylock(mutex)
-        if took(r) {
-            pthread_mutex_unlock(mutex)
+        if mutex.tryLock(0) == 0 {
+            mutex.unlock(0)
             return .bool(false)
         }
         return .bool(true)
