@@ -33,7 +33,7 @@ extension VM {
     func argCount(_ ts: ThreadState, _ m: MemberRef, _ args: Args, _ range: ClosedRange<Int>) throws(Unwind) {
         if !range.contains(args.count) {
             let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-            throw ts.error("TypeError", "\(m.name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given")
+            throw ts.error("TypeError", "\(m.name)() takes \(expected) argument\(range == 1...1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given")
         }
     }
 
