@@ -50,6 +50,23 @@ extension VM {
             }
             return ts.vm.newWaitable(l)
         }
+        let worker = heap.register(NativeObj(name: "pool worker", minArgs: 1, maxArgs: 1) { ts, args throws(Unwind) in
+            try unsafeDowncast(args[0].obj!, to: ThreadPoolObj.self).work(ts.vm, ts)
+            return .nil
+        })
+        heap.makePermanent(worker)
+        poolWorker = Val(worker)
+        defineNative("ThreadPool", 0, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            let pool = ThreadPoolObj(size: try vm.poolSize(ts, args, "ThreadPool"))
+            vm.pools.append(pool)
+            return vm.newWaitable(pool)
+        }
+        defineNative("as_completed", 1, 1) { ts, args throws(Unwind) in
+            let vm = ts.vm
+            return vm.newWaitable(AsCompletedObj(try vm.futureList(ts, args[0], "as_completed")))
+        }
+        defineNative("wait", 1, 2) { ts, args throws(Unwind) in try ts.vm.waitFutures(ts, args) }
         defineNative("current_thread", 0, 0) { ts, _ in Val(ts.vm.handle(of: ts)) }
         defineNative("switch_interval", 0, 0) { ts, _ in .double(ts.vm.gil.interval) }
         defineNative("set_switch_interval", 1, 1) { ts, args throws(Unwind) in

@@ -16,6 +16,8 @@ enum Member: String, CaseIterable {
     case name, id, is_alive, acquire, release, locked, set, clear, is_set, wait, put, size, empty
     // Processes and pipes
     case pid, exitcode, terminate, kill, send, recv, close
+    // Pools and futures
+    case submit, map, shutdown, result, exception, cancel, cancelled, running, done, add_done_callback
     // The `with` statement.
     case enter = "__enter", exit = "__exit"
 }

@@ -14,6 +14,12 @@ enum BlockReason {
     case queueGet(QueueObj)
     case queuePut(QueueObj)
     case join(ThreadHandle)
+    /// `result()` or `exception()` of a future.
+    case future(FutureObj)
+    /// `as_completed` or `wait` on several futures.
+    case futures(WaitableHandle)
+    /// A pool's idle worker, waiting for a task.
+    case poolIdle(PoolObj)
     /// The main thread at the program's end, waiting for every spawned thread.
     case exitJoin
     /// `sleep`: only a timeout (or an interrupt) ends it.
@@ -27,6 +33,9 @@ enum BlockReason {
         case .event(let o): return o
         case .queueGet(let o), .queuePut(let o): return o
         case .join(let o): return o
+        case .future(let o): return o
+        case .futures(let o): return o
+        case .poolIdle(let o): return o
         case .exitJoin, .sleep: return nil
         }
     }

@@ -23,7 +23,12 @@ extension VM {
         let message = describeDeadlock(stuck, from: ts)
         // The program's final wait for its threads is never the one to fail: the
         // threads it waits for get the error and end, and then the program does.
-        let waitsOnObjects = stuck.filter { !($0.blockedOn?.isJoin ?? true) }
+        // A pool's idle worker is stuck too, but it is waiting for work, not part of
+        // the deadlock: the error goes to the threads that wait for results.
+        let waitsOnObjects = stuck.filter {
+            if case .poolIdle = $0.blockedOn { return false }
+            return !($0.blockedOn?.isJoin ?? true)
+        }
         let joins = stuck.filter { if case .join = $0.blockedOn { return true } else { return false } }
         for t in waitsOnObjects.isEmpty ? joins : waitsOnObjects {
             t.pendingError = Val(heap.adopt(ErrorObj(kind: "DeadlockError", message: message)))
@@ -51,6 +56,7 @@ extension VM {
         switch t.blockedOn {
         case .join(let h): return h.state
         case .lock(let l): return l.owner
+        case .future(let f): return f.runner
         default: return nil
         }
     }
@@ -78,6 +84,13 @@ extension VM {
             return "\(who) waits on \(q.label), which no other thread can fill"
         case .queuePut(let q):
             return "\(who) waits on \(q.label), which no other thread can empty"
+        case .future(let f):
+            if let r = f.runner { return "\(who) waits for \(f.label), which \(r.name) runs" }
+            return "\(who) waits for \(f.label), which no other thread can produce"
+        case .futures(let w):
+            return "\(who) waits on \(w.label), which no other thread can complete"
+        case .poolIdle:
+            return "\(who) waits for work"
         case .sleep, nil:
             return "\(t.name) runs"
         }

@@ -71,6 +71,15 @@ final class ThreadHandle: WaitableHandle {
 }
 
 extension VM {
+    /// Starts `callee(arguments)` on a new thread (a pool's worker).
+    func spawnThread(_ ts: ThreadState, callee: Val, arguments: [Val]) throws(Unwind) -> ThreadHandle {
+        var arguments = arguments
+        let v = try arguments.withUnsafeMutableBufferPointer { b throws(Unwind) in
+            try spawnThread(ts, callee: callee, args: Args(base: b.baseAddress!, count: b.count))
+        }
+        return unsafeDowncast(v.obj!, to: ThreadHandle.self)
+    }
+
     /// `spawn thread callee(args)`.
     func spawnThread(_ ts: ThreadState, callee: Val, args: Args) throws(Unwind) -> Val {
         if !options.allowThreads { throw ts.error("OSError", "threads are not allowed here") }
@@ -154,6 +163,8 @@ extension VM {
     /// Waits until every spawned thread has finished (the program's end). Returns the
     /// code of an `exit()` a thread called, if one did.
     func waitForThreads(_ ts: ThreadState) -> Int32? {
+        // Idle pool workers would wait for work forever: pools close at the end.
+        shutDownPools(ts)
         while spawnedLive > 0 && pendingExitCode == nil {
             exitWaiter = ts
             defer { exitWaiter = nil }

@@ -48,6 +48,9 @@ extension VM {
         case .queueGet(let q): return "waiting to get from \(q.label)\(timed)"
         case .queuePut(let q): return "waiting to put into \(q.label)\(timed)"
         case .join(let h): return "joining \(h.name)\(timed)"
+        case .future(let f): return "waiting for \(f.label)\(timed)"
+        case .futures(let w): return "waiting on \(w.label)"
+        case .poolIdle: return "idle in a pool"
         case .exitJoin: return "waiting for its threads to finish"
         }
     }

@@ -86,6 +86,10 @@ final class VM {
     var pendingExitCode: Int32?
     /// GIL times of finished threads, for `gil_stats()`.
     var retiredThreads: [(name: String, held: Double, waited: Double)] = []
+    /// Pools not shut down (roots; shut down at the program's end).
+    var pools: [PoolObj] = []
+    /// The native function a thread pool's workers run.
+    var poolWorker: Val = .nil
     /// Child processes not yet reaped (roots: a child's handle lives until it is).
     var children: [ProcessHandle] = []
     var processCounter = 0
@@ -158,6 +162,7 @@ final class VM {
             for i in 0..<globalCount { marker.mark(globals[i]) }
             for t in liveThreads { t.markRoots(&marker) }
             for c in children { marker.mark(Val(c)) }
+            for p in pools { marker.mark(Val(p)) }
         } pruneWeak: { marker in
             for i in 0..<VM.shortStringSlots {
                 if let u = shortStrings[i], !marker.isMarked(u.takeUnretainedValue()) { shortStrings[i] = nil }
