@@ -49,6 +49,12 @@ import Testing
             m
             """)
         #expect(v == .string("OSError: spawn process is not allowed here (the interpreter's allowProcesses option is off)"))
+        let pool = try conc.evaluate("""
+            let m = ""
+            try { ProcessPool(2) } catch e { m = e.kind + ": " + e.message }
+            m
+            """)
+        #expect(pool == .string("OSError: a process pool is not allowed here (the interpreter's allowProcesses option is off)"))
     }
 
     // MARK: Leaks
@@ -108,6 +114,7 @@ import Testing
 
     @Test func spawningLeavesNoDescriptorsAndNoZombies() throws {
         let r = try inspect("""
+            fn square(x) { return x * x }
             fn answer() { print("?")
               let parts = input().split(" ")
               return [int(parts[0]), int(parts[1])] }
@@ -126,11 +133,12 @@ import Testing
             print(ends[0].recv(), total)
             ends[0].close()
             ends[1].close()
+            with ProcessPool(2) as pool { print(pool.map(square, [1, 2, 3])) }
             let after = answer()
             print("descriptors", after[0] - before[0], "children", after[1])
             """)
         #expect(r.status == 0)
-        #expect(r.stdout.contains("hi 1240\n"))
+        #expect(r.stdout.contains("hi 1240\n[1, 4, 9]\n"))
         #expect(r.stdout.contains("descriptors 0 children 0\n"), "\(r.stdout)")
     }
 

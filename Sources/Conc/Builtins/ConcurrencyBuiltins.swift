@@ -50,12 +50,18 @@ extension VM {
             }
             return ts.vm.newWaitable(l)
         }
-        let worker = heap.register(NativeObj(name: "pool worker", minArgs: 1, maxArgs: 1) { ts, args throws(Unwind) in
+        poolWorker = internalNative("pool worker", 1) { ts, args throws(Unwind) in
             try unsafeDowncast(args[0].obj!, to: ThreadPoolObj.self).work(ts.vm, ts)
-            return .nil
-        })
-        heap.makePermanent(worker)
-        poolWorker = Val(worker)
+        }
+        processPoolWorker = internalNative("process pool worker", 3) { ts, args throws(Unwind) in
+            try unsafeDowncast(args[0].obj!, to: ProcessPoolObj.self).serve(
+                ts.vm, ts, parentEnd: unsafeDowncast(args[1].obj!, to: PipeEnd.self),
+                pipe: unsafeDowncast(args[2].obj!, to: PipeEnd.self))
+        }
+        processPoolManager = internalNative("process pool manager", 1) { ts, args throws(Unwind) in
+            try unsafeDowncast(args[0].obj!, to: ProcessPoolObj.self).manage(ts.vm, ts)
+        }
+        defineNative("ProcessPool", 0, 1) { ts, args throws(Unwind) in try ts.vm.makeProcessPool(ts, args) }
         defineNative("ThreadPool", 0, 1) { ts, args throws(Unwind) in
             let vm = ts.vm
             let pool = ThreadPoolObj(size: try vm.poolSize(ts, args, "ThreadPool"))
@@ -79,6 +85,17 @@ extension VM {
             let vm = ts.vm
             return vm.value(from: vm.gilStats(ts))
         }
+    }
+
+    /// A native function the runtime runs (in pool workers), not a global.
+    private func internalNative(_ name: String, _ arity: Int,
+                                _ body: @escaping (ThreadState, Args) throws(Unwind) -> Void) -> Val {
+        let n = heap.register(NativeObj(name: name, minArgs: arity, maxArgs: arity) { ts, args throws(Unwind) in
+            try body(ts, args)
+            return .nil
+        })
+        heap.makePermanent(n)
+        return Val(n)
     }
 
     /// A new synchronisation object, labelled `lock#1`, `queue#2`... for deadlock reports.

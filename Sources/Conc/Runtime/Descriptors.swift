@@ -81,20 +81,26 @@ extension VM {
     /// has hung up. Returns false when `deadline` (monotonic seconds; nil: none) passes
     /// first. Raises what `checkStop` raises.
     func waitForDescriptor(_ ts: ThreadState, _ fd: Int32, _ events: Int32, deadline: Double?) throws(Unwind) -> Bool {
+        try !waitForDescriptors(ts, [fd], events, deadline: deadline).isEmpty
+    }
+
+    /// Waits as `waitForDescriptor` does for any of `fds`; returns the ready ones (none
+    /// when `deadline` passed).
+    func waitForDescriptors(_ ts: ThreadState, _ fds: [Int32], _ events: Int32, deadline: Double?) throws(Unwind) -> [Int32] {
         output.flush()
+        var polled = fds.map { pollfd(fd: $0, events: Int16(events), revents: 0) }
         while true {
             var wait = 50
             if let deadline {
                 let left = deadline - monotonicSeconds()
-                if left <= 0 { return false }
+                if left <= 0 { return [] }
                 wait = min(wait, Int((left * 1000).rounded(.up)))
             }
-            var p = pollfd(fd: fd, events: Int16(events), revents: 0)
             gil.release(ts)
-            let n = poll(&p, 1, Int32(wait))
+            let n = poll(&polled, nfds_t(polled.count), Int32(wait))
             gil.acquire(ts, priority: true)
             try checkStop(ts)
-            if n > 0 { return true }
+            if n > 0 { return polled.filter { $0.revents != 0 }.map(\.fd) }
         }
     }
 }

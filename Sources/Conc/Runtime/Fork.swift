@@ -141,5 +141,8 @@ extension VM {
         exitWaiter = nil
         for c in children { c.disown() }
         children = []
+        // The pools' workers and managers stayed in the parent.
+        for p in pools { p.brokenReason = "the pool's workers belong to the parent process" }
+        pools = []
     }
 }

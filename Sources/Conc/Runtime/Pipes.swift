@@ -53,13 +53,17 @@ final class PipeEnd: HandleObj {
             return try recv(vm, ts, timeout: args.count == 1 ? try vm.timeoutArg(ts, args[0]) : nil)
         case .close:
             try vm.argCount(ts, m, args, 0...0)
-            if fd >= 0 {
-                close(fd)
-                fd = -1
-            }
+            closeEnd()
             return .nil
         default:
             return nil
+        }
+    }
+
+    func closeEnd() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
         }
     }
 
@@ -67,7 +71,7 @@ final class PipeEnd: HandleObj {
         if fd < 0 { throw ts.error("OSError", "\(what) on a closed pipe") }
     }
 
-    private func send(_ vm: VM, _ ts: ThreadState, _ v: Val) throws(Unwind) {
+    func send(_ vm: VM, _ ts: ThreadState, _ v: Val) throws(Unwind) {
         try requireOpen(ts, "send")
         var w = WireWriter()
         try w.write(v, ts)
@@ -93,7 +97,7 @@ final class PipeEnd: HandleObj {
         }
     }
 
-    private func recv(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Val {
+    func recv(_ vm: VM, _ ts: ThreadState, timeout: Double?) throws(Unwind) -> Val {
         try requireOpen(ts, "recv")
         let deadline = timeout.map { monotonicSeconds() + $0 }
         func timedOut() -> Unwind { ts.error("Timeout", "recv timed out after \(formatSeconds(timeout ?? 0)) s") }
@@ -145,6 +149,11 @@ final class PipeEnd: HandleObj {
 extension VM {
     /// `Pipe()`: a list of two connected endpoints.
     func makePipe(_ ts: ThreadState) throws(Unwind) -> Val {
+        let (a, b) = try makePipeEnds(ts)
+        return list([Val(a), Val(b)])
+    }
+
+    func makePipeEnds(_ ts: ThreadState) throws(Unwind) -> (PipeEnd, PipeEnd) {
         guard let locks = SharedMutexes(count: 4) else {
             throw ts.error("OSError", "cannot map shared memory: \(String(cString: strerror(errno)))")
         }
@@ -155,6 +164,6 @@ extension VM {
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let a = PipeEnd(fd: fds[0], locks: locks, receiveLock: 0, sendLock: 1)
         let b = PipeEnd(fd: fds[1], locks: locks, receiveLock: 2, sendLock: 3)
-        return list([Val(heap.register(a)), Val(heap.register(b))])
+        return (heap.register(a), heap.register(b))
     }
 }

@@ -88,8 +88,11 @@ final class VM {
     var retiredThreads: [(name: String, held: Double, waited: Double)] = []
     /// Pools not shut down (roots; shut down at the program's end).
     var pools: [PoolObj] = []
-    /// The native function a thread pool's workers run.
+    /// The native functions a thread pool's workers, a process pool's workers and its
+    /// manager thread run.
     var poolWorker: Val = .nil
+    var processPoolWorker: Val = .nil
+    var processPoolManager: Val = .nil
     /// Child processes not yet reaped (roots: a child's handle lives until it is).
     var children: [ProcessHandle] = []
     var processCounter = 0
