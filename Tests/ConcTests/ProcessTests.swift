@@ -38,6 +38,30 @@ import Testing
         }
     }
 
+    /// The README's tour runs and prints what its comments say.
+    @Test func theReadmeTourRuns() throws {
+        let readme = try String(contentsOf: GoldenFiles.root.deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let tour = try #require(readme.range(of: "## A tour\n\n```\n"))
+        let end = try #require(readme.range(of: "```", range: tour.upperBound..<readme.endIndex))
+        let r = try CLI.run(["-e", String(readme[tour.upperBound..<end.lowerBound])])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == """
+            [1, 2, 3, 10] 4 10 [2, 3]
+            ada is 36
+            alan is 41
+            2
+            ZeroDivisionError division by zero
+            done
+            3.14 3 2 0.5
+            499500 499500
+            one thread at a time
+            [45, 4950]
+            {"from": "child"}
+
+            """)
+    }
+
     // MARK: The embedding option
 
     @Test func embeddedInterpretersRefuseToForkByDefault() throws {
