@@ -33,6 +33,12 @@ struct ConcCommand: ParsableCommand {
     @Flag(name: .long, help: "Print GIL statistics (switches, held and waited time per thread) on stderr at exit.")
     var gilStats = false
 
+    @Option(name: .long, help: ArgumentHelp("Write a trace of every thread and child process (Chrome Trace Event format; open it in Perfetto) to FILE.", valueName: "FILE.json"))
+    var trace: String?
+
+    @Option(name: .long, help: ArgumentHelp("Draw the same trace as a timeline, one row per thread and process, to FILE.", valueName: "FILE.svg"))
+    var timeline: String?
+
     @Argument(help: "The script to run.")
     var file: String?
 
@@ -48,6 +54,19 @@ struct ConcCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             options.switchInterval = s
+        }
+        if trace != nil || timeline != nil {
+            let path = trace ?? temporaryTracePath()
+            // Fail now, with a usage error, rather than after the script ran.
+            for target in [path, timeline].compactMap({ $0 }) {
+                let fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+                guard fd >= 0 else {
+                    printError("conc: cannot write '\(target)': \(String(cString: strerror(errno)))")
+                    throw ExitCode(2)
+                }
+                close(fd)
+            }
+            options.traceFile = path
         }
         var scriptArgs = arguments
         if e == nil && file == nil && !arguments.isEmpty {
@@ -100,11 +119,28 @@ struct ConcCommand: ParsableCommand {
         finish(conc, status)
     }
 
-    /// Prints the GIL table if asked for, and exits.
+    /// Prints the GIL table, writes the trace and the timeline if asked for, and exits.
     private func finish(_ conc: Interpreter, _ status: Int32) -> Never {
         conc.killChildProcesses()
         if gilStats { printError(gilTable(conc.gilStats())) }
+        if let path = conc.options.traceFile {
+            conc.finishTrace()
+            if let svgPath = timeline {
+                if let svg = Timeline.svg(fromTrace: path) {
+                    writeText(svg, to: svgPath)
+                } else {
+                    printError("conc: the trace in '\(path)' has nothing to draw")
+                }
+                if trace == nil { unlink(path) }
+            }
+        }
         Glibc.exit(status)
+    }
+
+    /// Where the trace goes when only a timeline was asked for.
+    private func temporaryTracePath() -> String {
+        let dir = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        return "\(dir)/conc-trace-\(getpid()).json"
     }
 }
 
@@ -115,6 +151,22 @@ func printError(_ s: String) {
     if !text.hasSuffix("\n") { text += "\n" }
     let bytes = Array(text.utf8)
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func writeText(_ text: String, to path: String) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        printError("conc: cannot write '\(path)': \(String(cString: strerror(errno)))")
+        return
+    }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    var at = 0
+    while at < bytes.count {
+        let n = bytes[at...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { return }
+        at += n
+    }
 }
 
 func readFileBytes(_ path: String) -> [UInt8]? {

@@ -62,6 +62,48 @@ import Testing
             """)
     }
 
+    /// `--trace` writes valid Chrome-trace JSON with spans for every thread of the
+    /// parent and of its children; `--timeline` draws them.
+    @Test func traceAndTimeline() throws {
+        let dir = try CLI.tempDir()
+        let trace = dir.appendingPathComponent("t.json").path
+        let svg = dir.appendingPathComponent("t.svg").path
+        let r = try CLI.run(["--trace", trace, "--timeline", svg, "-e", """
+            fn spin(n) { let x = 0
+              for i in range(n) { x += i }
+              return x }
+            let t = spawn thread spin(100000)
+            let p = spawn process spin(100000)
+            spin(100000)
+            sleep(0.01)
+            print(t.join() == p.join())
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "true\n")
+        let data = try Data(contentsOf: URL(fileURLWithPath: trace))
+        let events = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let names = Set(events.compactMap { $0["name"] as? String })
+        #expect(names.isSuperset(of: ["running", "sleep", "process_name", "thread_name"]))
+        let pids = Set(events.compactMap { $0["pid"] as? Int })
+        #expect(pids.count == 2, "the parent and the child each have a track")
+        let threadNames = Set(events.filter { ($0["name"] as? String) == "thread_name" }
+            .compactMap { ($0["args"] as? [String: Any])?["name"] as? String })
+        #expect(threadNames.isSuperset(of: ["main", "thread-1"]))
+        for e in events where (e["ph"] as? String) == "X" {
+            #expect((e["dur"] as? Double ?? -1) >= 0 && e["ts"] is Double)
+        }
+        let picture = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(picture.hasPrefix("<svg"))
+        #expect(picture.contains("conc: main") && picture.contains("conc: thread-1") && picture.contains("process-1: main"))
+        // Only a timeline: the trace goes to a temporary file that is removed.
+        let alone = dir.appendingPathComponent("alone.svg").path
+        let r2 = try CLI.run(["--timeline", alone, "-e", "sleep(0.01)"])
+        #expect(r2.status == 0)
+        #expect(FileManager.default.fileExists(atPath: alone))
+        let bad = try CLI.run(["--trace", "/nonexistent/dir/t.json", "-e", "1"])
+        #expect(bad.status == 2 && bad.stderr.contains("cannot write"))
+    }
+
     // MARK: The embedding option
 
     @Test func embeddedInterpretersRefuseToForkByDefault() throws {

@@ -100,6 +100,9 @@ public struct InterpreterOptions: Sendable {
     /// Bytes the heap may hold after a collection (nil: no limit); exceeding it raises
     /// `MemoryError`, which scripts cannot catch.
     public var heapLimit: Int?
+    /// A file to write a Chrome trace of every thread and child process to (what
+    /// `conc --trace` sets); the host calls `Interpreter.finishTrace()` at the end.
+    public var traceFile: String?
     /// The value of `args` in scripts.
     public var scriptArguments: [String] = []
 

@@ -160,6 +160,17 @@ public final class Interpreter: @unchecked Sendable {
         }
     }
 
+    /// Writes the trace (`InterpreterOptions.traceFile`) once the program is over: this
+    /// process's events, after those its child processes wrote, and the end of the
+    /// JSON array.
+    public func finishTrace() {
+        exclusive { ts in
+            guard let tracer = vm.tracer else { return }
+            tracer.span("running", ts, from: ts.gilHeldSince, to: monotonicSeconds())
+            tracer.write(last: true)
+        }
+    }
+
     /// Kills and reaps every child process the scripts spawned and nobody has joined
     /// (what `exit()` and Ctrl-C do to a program's children).
     public func killChildProcesses() {

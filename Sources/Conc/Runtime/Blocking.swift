@@ -78,7 +78,9 @@ extension VM {
             if deadline == nil { detectDeadlock(from: ts) }
             if ts.pendingError == nil && !stopRequested(ts) {
                 gil.release(ts)
+                let parked = monotonicSeconds()
                 ts.parker.park(until: deadline)
+                tracer?.span(reason.traceName, ts, from: parked, to: monotonicSeconds())
                 gil.acquire(ts, priority: true)
             }
             reason.waitable?.removeWaiter(ts)
@@ -107,7 +109,9 @@ extension VM {
     func blocking(_ ts: ThreadState, _ body: () -> Void) throws(Unwind) {
         output.flush()
         gil.release(ts)
+        let start = monotonicSeconds()
         body()
+        tracer?.span("blocked: I/O", ts, from: start, to: monotonicSeconds())
         gil.acquire(ts, priority: true)
         try checkStop(ts)
     }

@@ -97,7 +97,9 @@ extension VM {
                 wait = min(wait, Int((left * 1000).rounded(.up)))
             }
             gil.release(ts)
+            let start = monotonicSeconds()
             let n = poll(&polled, nfds_t(polled.count), Int32(wait))
+            tracer?.span("blocked: a pipe or a child process", ts, from: start, to: monotonicSeconds())
             gil.acquire(ts, priority: true)
             try checkStop(ts)
             if n > 0 { return polled.filter { $0.revents != 0 }.map(\.fd) }

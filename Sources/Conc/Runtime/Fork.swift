@@ -121,8 +121,12 @@ final class ForkRegistry: @unchecked Sendable {
 
 extension VM {
     /// Makes this VM, in a freshly forked child, the one-thread interpreter `ts` runs.
-    func resetAfterFork(_ ts: ThreadState) {
+    func resetAfterFork(_ ts: ThreadState, processName: String) {
         gil.resetAfterFork(holder: ts)
+        if let t = tracer {
+            tracer = Tracer(forkedFrom: t, processName: processName)
+            gil.tracer = tracer
+        }
         osThreads.resetAfterFork(ts)
         ts.parker.resetAfterFork()
         interruptRequested.store(false, ordering: .relaxed)

@@ -57,6 +57,10 @@ final class GIL: @unchecked Sendable {
     private var priorityWaiters = 0
     private var intervalNanos: Int
 
+    /// Where spans of running and waiting go when the program is traced (set before
+    /// any thread runs, or in a forked child).
+    var tracer: Tracer?
+
     private(set) var switches = 0
     private(set) var dropRequests = 0
 
@@ -89,12 +93,14 @@ final class GIL: @unchecked Sendable {
 
     /// Takes the GIL for `ts`, blocking until it is free. `priority`: the thread comes
     /// back from a blocking call and asks the holder to let go at once.
-    func acquire(_ ts: ThreadState, priority: Bool) {
+    /// `queuedSince`: when the thread began wanting the GIL back, if earlier than now
+    /// (a forced hand-off waits for another thread to take it first).
+    func acquire(_ ts: ThreadState, priority: Bool, queuedSince: Double = 0) {
         pthread_mutex_lock(mutex)
         let me = ObjectIdentifier(ts)
-        var waitStart = 0.0
+        var waitStart = queuedSince
         if locked || (!priority && priorityWaiters > 0) {
-            waitStart = monotonicSeconds()
+            if waitStart == 0 { waitStart = monotonicSeconds() }
             waiters += 1
             if priority {
                 priorityWaiters += 1
@@ -116,7 +122,10 @@ final class GIL: @unchecked Sendable {
         dropRequested.store(false, ordering: .relaxed)
         pthread_cond_broadcast(handedOver)
         let now = monotonicSeconds()
-        if waitStart > 0 { ts.gilWaited += now - waitStart }
+        if waitStart > 0 {
+            ts.gilWaited += now - waitStart
+            tracer?.span("waiting for the GIL", ts, from: waitStart, to: now)
+        }
         ts.gilHeldSince = now
         ts.holdsGIL = true
         pthread_mutex_unlock(mutex)
@@ -127,6 +136,7 @@ final class GIL: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         let now = monotonicSeconds()
         ts.gilHeld += now - ts.gilHeldSince
+        tracer?.span("running", ts, from: ts.gilHeldSince, to: now)
         ts.holdsGIL = false
         locked = false
         if priorityWaiters > 0 { pthread_cond_broadcast(released) } else { pthread_cond_signal(released) }
@@ -144,6 +154,7 @@ final class GIL: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         let now = monotonicSeconds()
         ts.gilHeld += now - ts.gilHeldSince
+        tracer?.span("running", ts, from: ts.gilHeldSince, to: now)
         ts.holdsGIL = false
         locked = false
         dropRequested.store(false, ordering: .relaxed)
@@ -153,7 +164,7 @@ final class GIL: @unchecked Sendable {
             timedWait(handedOver, mutex, nanos: intervalNanos)
         }
         pthread_mutex_unlock(mutex)
-        acquire(ts, priority: false)
+        acquire(ts, priority: false, queuedSince: now)
     }
 
     private func requestDrop() {

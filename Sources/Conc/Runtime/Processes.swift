@@ -201,7 +201,7 @@ extension VM {
 
     /// The child's whole life after the fork.
     private func runChild(_ ts: ThreadState, name: String, callee: Val, args: [Val], resultFD: Int32) -> Never {
-        resetAfterFork(ts)
+        resetAfterFork(ts, processName: name)
         var tag: UInt8 = 0
         var value: Val = .nil
         do {
@@ -229,13 +229,22 @@ extension VM {
         output.flush()
         writeAll(fd: resultFD, [tag])
         writeAll(fd: resultFD, w.bytes)
+        traceChildEnd(ts)
         _exit(Int32(tag))
     }
 
     private func exitChild(_ code: Int32) -> Never {
         output.flush()
         killChildren()
+        if let ts = liveThreads.first { traceChildEnd(ts) }
         _exit(code)
+    }
+
+    /// A child's last act when traced: close its running span, write its events.
+    private func traceChildEnd(_ ts: ThreadState) {
+        guard let tracer else { return }
+        tracer.span("running", ts, from: ts.gilHeldSince, to: monotonicSeconds())
+        tracer.write(last: false)
     }
 
     /// Reports the error that ended a child on its standard error, as a thread's is

@@ -117,7 +117,9 @@ final class SharedMutexes {
             until.tv_sec += ns / 1_000_000_000
             until.tv_nsec = ns % 1_000_000_000
             vm.gil.release(ts)
+            let start = monotonicSeconds()
             let r = pthread_mutex_timedlock(base + i, &until)
+            vm.tracer?.span("blocked: \(label)", ts, from: start, to: monotonicSeconds())
             vm.gil.acquire(ts, priority: true)
             let got = took(i, r)
             do {

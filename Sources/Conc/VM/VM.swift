@@ -86,6 +86,8 @@ final class VM {
     var pendingExitCode: Int32?
     /// GIL times of finished threads, for `gil_stats()`.
     var retiredThreads: [(name: String, held: Double, waited: Double)] = []
+    /// Spans for `--trace` (nil when the program is not traced).
+    var tracer: Tracer?
     /// Pools not shut down (roots; shut down at the program's end).
     var pools: [PoolObj] = []
     /// The native functions a thread pool's workers, a process pool's workers and its
@@ -112,6 +114,10 @@ final class VM {
         asciiStrings = .allocate(capacity: 128)
         mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
         if let limit = options.heapLimit { heap.limit = limit }
+        if let path = options.traceFile {
+            tracer = Tracer(path: path)
+            gil.tracer = tracer
+        }
         for b in 0..<128 {
             let s = heap.register(StrObj(bytes: [UInt8(b)], pool: heap.bytes))
             heap.makePermanent(s)
