@@ -161,6 +161,9 @@ extension VM {
 
     static func osThreadID() -> UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
+    /// The thread state the calling OS thread runs (it holds the GIL).
+    func currentThreadState() -> ThreadState? { osThreads.bound(VM.osThreadID()) }
+
     func bindCurrentOSThread(to ts: ThreadState) { osThreads.bind(VM.osThreadID(), ts) }
 
     func unbindCurrentOSThread() { osThreads.bind(VM.osThreadID(), nil) }

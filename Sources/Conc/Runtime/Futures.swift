@@ -122,8 +122,8 @@ final class AsCompletedObj: WaitableHandle {
     override func trace(_ marker: inout Marker) { for f in remaining { marker.mark(Val(f)) } }
     override func iterator(_ vm: VM, _ ts: ThreadState) throws(Unwind) -> Val? { Val(self) }
 
-    override func next(_ vm: VM, _ ts: ThreadState, _ r: UnsafeMutablePointer<Val>) throws(Unwind) -> Bool {
-        guard !remaining.isEmpty else { return false }
+    override func next(_ vm: VM, _ r: UnsafeMutablePointer<Val>) throws(Unwind) -> Bool {
+        guard !remaining.isEmpty, let ts = vm.currentThreadState() else { return false }
         let f = try vm.waitForAny(ts, remaining, watcher: self)
         remaining.removeAll { $0 === f }
         r[4] = Val(f)

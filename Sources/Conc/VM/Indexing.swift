@@ -160,12 +160,6 @@ extension VM {
             guard case .int(let i) = item else { return false }
             if r.step > 0 ? (i < r.start || i >= r.stop) : (i > r.start || i <= r.stop) { return false }
             return (i &- r.start) % r.step == 0
-        case .handle:
-            // An iterable handle (a shared array) answers with what it iterates over.
-            if let items = try unsafeDowncast(o, to: HandleObj.self).iterator(self, ts) {
-                return try contains(ts, items, item)
-            }
-            throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
         default:
             throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
         }
@@ -230,7 +224,7 @@ extension VM {
                 return true
             }
         default:
-            return try handleIterNext(ts, u.takeUnretainedValue(), r)
+            return try handleIterNext(u.takeUnretainedValue(), r)
         }
     }
 }
