@@ -176,8 +176,8 @@ extension VM {
             }
         }
         if !futures.isEmpty {
-            let watcher = newWaitable(FutureSet())
-            guard let w = watcher.obj as? FutureSet else { return .nil }
+            let w = FutureSet()
+            _ = newWaitable(w)
             if all {
                 while let f = futures.first(where: { !$0.isDone }) { _ = try waitForAny(ts, [f], watcher: w) }
             } else {
