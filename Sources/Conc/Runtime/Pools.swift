@@ -96,11 +96,11 @@ final class ThreadPoolObj: PoolObj {
     }
 
     override func taskQueued(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
-        if idle >= tasks.count || workers.count >= size {
-            vm.wakeAll(self)
-            return
+        vm.wakeAll(self)
+        // A new worker only when the idle ones cannot cover the queue.
+        if idle < tasks.count && workers.count < size {
+            workers.append(try vm.spawnThread(ts, callee: vm.poolWorker, arguments: [Val(self)]))
         }
-        workers.append(try vm.spawnThread(ts, callee: vm.poolWorker, arguments: [Val(self)]))
     }
 
     override func shutdown(_ vm: VM, _ ts: ThreadState, wait: Bool) throws(Unwind) {
