@@ -165,10 +165,7 @@ func signalName(_ s: Int32) -> String {
 extension VM {
     /// Starts `callee(arguments)` in a child process (a process pool's worker).
     func spawnProcess(_ ts: ThreadState, callee: Val, arguments: [Val]) throws(Unwind) -> ProcessHandle {
-        var arguments = arguments
-        let v = try arguments.withUnsafeMutableBufferPointer { b throws(Unwind) in
-            try spawnProcess(ts, callee: callee, args: Args(base: b.baseAddress!, count: b.count))
-        }
+        let v = try Args.with(arguments) { args throws(Unwind) in try spawnProcess(ts, callee: callee, args: args) }
         return unsafeDowncast(v.obj!, to: ProcessHandle.self)
     }
 

@@ -73,10 +73,7 @@ final class ThreadHandle: WaitableHandle {
 extension VM {
     /// Starts `callee(arguments)` on a new thread (a pool's worker).
     func spawnThread(_ ts: ThreadState, callee: Val, arguments: [Val]) throws(Unwind) -> ThreadHandle {
-        var arguments = arguments
-        let v = try arguments.withUnsafeMutableBufferPointer { b throws(Unwind) in
-            try spawnThread(ts, callee: callee, args: Args(base: b.baseAddress!, count: b.count))
-        }
+        let v = try Args.with(arguments) { args throws(Unwind) in try spawnThread(ts, callee: callee, args: args) }
         return unsafeDowncast(v.obj!, to: ThreadHandle.self)
     }
 

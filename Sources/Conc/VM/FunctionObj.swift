@@ -154,6 +154,14 @@ struct Args {
 
     @inline(__always)
     subscript(i: Int) -> Val { base[i] }
+
+    /// Runs `body` with `values` as arguments (for calls the runtime makes itself).
+    static func with<R>(_ values: [Val], _ body: (Args) throws(Unwind) -> R) throws(Unwind) -> R {
+        var values = values
+        return try values.withUnsafeMutableBufferPointer { b throws(Unwind) in
+            try body(Args(base: b.baseAddress!, count: b.count))
+        }
+    }
 }
 
 /// A function implemented in Swift. It runs with the GIL held, on the calling thread.
