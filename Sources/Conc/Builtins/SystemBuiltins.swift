@@ -26,7 +26,7 @@ extension VM {
             if s == 0 { try ts.vm.blocking(ts) {} } else { _ = try ts.vm.block(ts, on: .sleep, timeout: s) { false } }
             return .nil
         }
-        defineNative("cpu_count", 0, 0) { _, _ in .int(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+        defineNative("cpu_count", 0, 0) { ts, _ in .int(ts.vm.cpuCount) }
         defineNative("pid", 0, 0) { _, _ in .int(Int(getpid())) }
         defineNative("exit", 0, 1) { ts, args throws(Unwind) in
             var code: Int32 = 0
