@@ -756,6 +756,49 @@ def gen_bool_num(rng):
     return pr('%s %s %s' % (L(a)[0], op, L(b)[0]), '%s %s %s' % (L(a)[1], op, L(b)[1]), 'bool_num', ['bool'])
 
 
+def gen_augassign(rng):
+    # Compound assignment at the int64 edges and on strings and lists.
+    v = rng.choice([I64MAX, I64MIN, 0, 1, -1, 7, 2.5, -0.0, 'ab', [1, 2]])
+    op = rng.choice(['+=', '-=', '*=', '/=', '//=', '%='])
+    w = rng.choice([1, -1, 0, 2, 0.0, 2.5, 'c', [3], I64MAX, I64MIN])
+    cv, pv = L(v)
+    cw, pw = L(w)
+    if op in ('+=', '-=', '*=') and not isinstance(v, (str, list)) and not isinstance(w, (str, list)):
+        pyop = 'x = _c(x %s (%s))' % (op[0], pw)
+    else:
+        pyop = 'x %s %s' % (op, pw)
+    return Case('augassign', 'let x = %s\nx %s %s\nprint(x)' % (cv, op, cw), 'x = %s\n%s\nP(x)' % (pv, pyop))
+
+
+def gen_repeat_str(rng):
+    # Repetition, str() of containers and interpolation.
+    k = rng.randrange(4)
+    if k == 0:
+        v = rng.choice(['ab', '', 'é', [1, 'a'], []])
+        n = rng.choice([0, 1, 3, -1, -5, 2.0, True])
+        cv, pv = L(v)
+        tags = ['bool'] if n is True else []
+        return pr('%s * %s' % (cv, L(n)[0]), '%s * %s' % (pv, L(n)[1]), 'repeat_str', tags)
+    if k == 1:
+        v = rvalue(rng)
+        if isinstance(v, str):
+            v = [v, rstring(rng, 3)]
+        return pr('str(%s)' % L(v)[0], 'S(%s)' % L(v)[1], 'repeat_str')
+    if k == 2:
+        v = rvalue(rng)
+        return pr('"<${%s}>"' % L(v)[0], '"<" + S(%s) + ">"' % L(v)[1], 'repeat_str')
+    v = rvalue(rng)
+    return pr('type(%s)' % L(v)[0], 'T(%s)' % L(v)[1], 'repeat_str')
+
+
+def gen_literals(rng):
+    # Number literals in the forms both languages share.
+    t = rng.choice(['0xff', '0XFF', '0x7fffffffffffffff', '1_000_000', '1e9', '2.5e-3', '1E3',
+                    '1.0e+2', '0.0', '00', '0x0', '1_0.0_1', '9223372036854775807', '1e308', '1e309',
+                    '4.9e-324', '2e-324', '0.1e1', '123456789012345678901234567890.0'])
+    return pr(t, t, 'literals')
+
+
 GENERATORS = {
     'int_arith': (gen_int_arith, 10),
     'float_arith': (gen_float_arith, 6),
@@ -782,6 +825,9 @@ GENERATORS = {
     'try': (gen_try, 6),
     'closure': (gen_closure, 1),
     'bool_num': (gen_bool_num, 1),
+    'augassign': (gen_augassign, 3),
+    'repeat_str': (gen_repeat_str, 3),
+    'literals': (gen_literals, 1),
 }
 
 
