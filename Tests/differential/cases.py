@@ -762,6 +762,8 @@ def gen_augassign(rng):
     op = rng.choice(['+=', '-=', '*=', '/=', '//=', '%='])
     w = rng.choice([1, -1, 0, 2, 0.0, 2.5, 'c', [3], I64MAX, I64MIN])
     cv, pv = L(v)
+    if op == '%=' and isinstance(v, str):
+        op = '+='  # Python's printf-style str % has no Conc counterpart.
     cw, pw = L(w)
     if op in ('+=', '-=', '*=') and not isinstance(v, (str, list)) and not isinstance(w, (str, list)):
         pyop = 'x = _c(x %s (%s))' % (op[0], pw)
@@ -799,6 +801,13 @@ def gen_literals(rng):
     return pr(t, t, 'literals')
 
 
+def gen_nan_identity(rng):
+    # One nan value held in a variable: Python's containers test identity before equality.
+    e = rng.choice(['x in [x]', '[x] == [x]', 'x in {x: 1}', '{x: 1}.get(x)', '[1, x].index(x)',
+                    'x == x', 'x != x', '[x] != [x]', '{"k": x} == {"k": x}'])
+    return Case('nan_identity', 'let x = float("nan")\nprint(%s)' % e, 'x = float("nan")\nP(%s)' % e)
+
+
 GENERATORS = {
     'int_arith': (gen_int_arith, 10),
     'float_arith': (gen_float_arith, 6),
@@ -828,6 +837,7 @@ GENERATORS = {
     'augassign': (gen_augassign, 3),
     'repeat_str': (gen_repeat_str, 3),
     'literals': (gen_literals, 1),
+    'nan_identity': (gen_nan_identity, 1),
 }
 
 
