@@ -48,7 +48,11 @@ extension VM {
                 case .string: return .int(unsafeDowncast(o, to: StrObj.self).count)
                 case .list: return .int(unsafeDowncast(o, to: ListObj.self).count)
                 case .map: return .int(unsafeDowncast(o, to: MapObj.self).count)
-                case .range: return .int(unsafeDowncast(o, to: RangeObj.self).count)
+                case .range:
+                    guard let n = unsafeDowncast(o, to: RangeObj.self).count else {
+                        throw ts.error("OverflowError", "range has more than 9223372036854775807 elements")
+                    }
+                    return .int(n)
                 case .handle:
                     if let n = unsafeDowncast(o, to: HandleObj.self).length { return .int(n) }
                 default: break
@@ -138,8 +142,8 @@ extension VM {
         }
         if case .object(let u) = v, u.takeUnretainedValue().kind == .range {
             let r = unsafeDowncast(u.takeUnretainedValue(), to: RangeObj.self)
-            guard r.count <= 1 << 28 else { throw ts.error("MemoryError", "range too large") }
-            return (0..<r.count).map { .int(r.start &+ $0 &* r.step) }
+            guard let n = r.count, n <= 1 << 28 else { throw ts.error("MemoryError", "range too large") }
+            return (0..<n).map { .int(r.element(Int128($0))) }
         }
         throw ts.error("TypeError", "\(name)() argument must be iterable, not \(v.typeName)")
     }
