@@ -22,11 +22,11 @@ extension VM {
                 try vm.appendStr(ts, args[i], to: &out)
             }
             out.append(UInt8(ascii: "\n"))
-            vm.output.write(out)
+            try vm.writeOutput(ts, out)
             return .nil
         }
         defineNative("write", 1, 1) { ts, args throws(Unwind) in
-            ts.vm.output.write(try ts.vm.str(ts, args[0]))
+            try ts.vm.writeOutput(ts, try ts.vm.str(ts, args[0]))
             return .nil
         }
         defineNative("str", 0, 1) { ts, args throws(Unwind) in
