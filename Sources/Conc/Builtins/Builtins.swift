@@ -242,9 +242,16 @@ extension VM {
                 guard let r = roundInt(i, digits: n) else { throw ts.error("OverflowError", "integer overflow in round") }
                 return .int(r)
             case .double(let d):
-                if let n = digits { return .double(pythonRound(d, digits: n)) }
+                if let n = digits {
+                    // Rounding a finite value up past the largest float overflows, as in Python.
+                    let r = pythonRound(d, digits: n)
+                    if d.isFinite && !r.isFinite { throw ts.error("OverflowError", "rounded value too large to represent") }
+                    return .double(r)
+                }
                 if d.isNaN { throw ts.error("ValueError", "cannot convert float NaN to integer") }
-                guard let i = pythonRoundToInt(d) else { throw ts.error("OverflowError", "cannot convert float infinity to integer") }
+                guard let i = pythonRoundToInt(d) else {
+                    throw ts.error("OverflowError", d.isInfinite ? "cannot convert float infinity to integer" : "float too large to convert to int")
+                }
                 return .int(i)
             default:
                 throw ts.error("TypeError", "type \(args[0].typeName) doesn't define round()")
