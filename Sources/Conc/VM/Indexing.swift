@@ -198,8 +198,14 @@ extension VM {
             }
             return unsafeDowncast(o, to: StrObj.self).find(needle.bytes) != nil
         case .range:
-            guard case .int(let i) = item else { return false }
-            return unsafeDowncast(o, to: RangeObj.self).contains(i)
+            // As in Python, a float equal to an element is in the range (2.0 in range(5)).
+            switch item {
+            case .int(let i): return unsafeDowncast(o, to: RangeObj.self).contains(i)
+            case .double(let d):
+                guard d == d.rounded(.towardZero), let i = doubleToIntExact(d) else { return false }
+                return unsafeDowncast(o, to: RangeObj.self).contains(i)
+            default: return false
+            }
         default:
             throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
         }
