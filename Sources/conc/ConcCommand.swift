@@ -98,6 +98,7 @@ struct ConcCommand: ParsableCommand {
         }
 
         let conc = Interpreter(options: options)
+        conc.flushOutputOnCrash()
         ProcessSignals.routeInterrupts(to: conc)
         var status: Int32 = 0
         do {
@@ -121,6 +122,14 @@ struct ConcCommand: ParsableCommand {
 
     /// Prints the GIL table, writes the trace and the timeline if asked for, and exits.
     private func finish(_ conc: Interpreter, _ status: Int32) -> Never {
+        var status = status
+        // Output the system refused (a full disk, a closed pipe) makes a run that
+        // otherwise succeeded fail; a run that already failed said why.
+        conc.flushOutput()
+        if let why = conc.outputFailure, status == 0 {
+            printError("conc: error: cannot write to standard output: \(why)")
+            status = 1
+        }
         conc.killChildProcesses()
         if gilStats { printError(gilTable(conc.gilStats())) }
         if let path = conc.options.traceFile {

@@ -11,6 +11,10 @@ import Glibc
 var noSignals = sigset_t()
 sigemptyset(&noSignals)
 sigprocmask(SIG_SETMASK, &noSignals, nil)
+// As Python does, ignore SIGPIPE: a write to a closed pipe then fails with EPIPE, which
+// `print` raises as BrokenPipeError and the exit status reports, instead of the
+// signal killing the process silently.
+signal(SIGPIPE, SIG_IGN)
 
 do {
     var command = try ConcCommand.parseAsRoot()

@@ -22,11 +22,11 @@ extension VM {
                 try vm.appendStr(ts, args[i], to: &out)
             }
             out.append(UInt8(ascii: "\n"))
-            vm.output.write(out)
+            try vm.writeOutput(ts, out)
             return .nil
         }
         defineNative("write", 1, 1) { ts, args throws(Unwind) in
-            ts.vm.output.write(try ts.vm.str(ts, args[0]))
+            try ts.vm.writeOutput(ts, try ts.vm.str(ts, args[0]))
             return .nil
         }
         defineNative("str", 0, 1) { ts, args throws(Unwind) in
@@ -48,7 +48,11 @@ extension VM {
                 case .string: return .int(unsafeDowncast(o, to: StrObj.self).count)
                 case .list: return .int(unsafeDowncast(o, to: ListObj.self).count)
                 case .map: return .int(unsafeDowncast(o, to: MapObj.self).count)
-                case .range: return .int(unsafeDowncast(o, to: RangeObj.self).count)
+                case .range:
+                    guard let n = unsafeDowncast(o, to: RangeObj.self).count else {
+                        throw ts.error("OverflowError", "range has more than 9223372036854775807 elements")
+                    }
+                    return .int(n)
                 case .handle:
                     if let n = unsafeDowncast(o, to: HandleObj.self).length { return .int(n) }
                 default: break
@@ -138,8 +142,8 @@ extension VM {
         }
         if case .object(let u) = v, u.takeUnretainedValue().kind == .range {
             let r = unsafeDowncast(u.takeUnretainedValue(), to: RangeObj.self)
-            guard r.count <= 1 << 28 else { throw ts.error("MemoryError", "range too large") }
-            return (0..<r.count).map { .int(r.start &+ $0 &* r.step) }
+            guard let n = r.count, n <= 1 << 28 else { throw ts.error("MemoryError", "range too large") }
+            return (0..<n).map { .int(r.element(Int128($0))) }
         }
         throw ts.error("TypeError", "\(name)() argument must be iterable, not \(v.typeName)")
     }
@@ -238,9 +242,16 @@ extension VM {
                 guard let r = roundInt(i, digits: n) else { throw ts.error("OverflowError", "integer overflow in round") }
                 return .int(r)
             case .double(let d):
-                if let n = digits { return .double(pythonRound(d, digits: n)) }
+                if let n = digits {
+                    // Rounding a finite value up past the largest float overflows, as in Python.
+                    let r = pythonRound(d, digits: n)
+                    if d.isFinite && !r.isFinite { throw ts.error("OverflowError", "rounded value too large to represent") }
+                    return .double(r)
+                }
                 if d.isNaN { throw ts.error("ValueError", "cannot convert float NaN to integer") }
-                guard let i = pythonRoundToInt(d) else { throw ts.error("OverflowError", "cannot convert float infinity to integer") }
+                guard let i = pythonRoundToInt(d) else {
+                    throw ts.error("OverflowError", d.isInfinite ? "cannot convert float infinity to integer" : "float too large to convert to int")
+                }
                 return .int(i)
             default:
                 throw ts.error("TypeError", "type \(args[0].typeName) doesn't define round()")

@@ -77,7 +77,9 @@ extension VM {
         defineNative("switch_interval", 0, 0) { ts, _ in .double(ts.vm.gil.interval) }
         defineNative("set_switch_interval", 1, 1) { ts, args throws(Unwind) in
             let s = try ts.vm.number(ts, args[0], "set_switch_interval")
-            if !(s > 0) || !s.isFinite { throw ts.error("ValueError", "switch interval must be a positive number of seconds") }
+            // As Python's: any positive interval, inf too (never force a switch);
+            // zero, negative and nan are errors.
+            if !(s > 0) { throw ts.error("ValueError", "switch interval must be a positive number of seconds") }
             ts.vm.gil.interval = s
             return .nil
         }

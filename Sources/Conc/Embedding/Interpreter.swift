@@ -189,6 +189,20 @@ public final class Interpreter: @unchecked Sendable {
         }
     }
 
+    /// Why writing to standard output failed (the system's message for the first
+    /// failed write, such as "No space left on device"), or nil if every write worked.
+    /// Output the system refused is lost; the command line exits with status 1.
+    public var outputFailure: String? {
+        exclusive { _ in vm.output.failure.map { String(cString: strerror($0)) } }
+    }
+
+    /// Makes a crash of the whole process (a fatal signal) write out what `print` and
+    /// `write` had buffered before the process dies. For a program with one
+    /// interpreter writing to standard output, such as the `conc` command.
+    public func flushOutputOnCrash() {
+        exclusive { _ in Conc.flushOutputOnCrash(vm.output) }
+    }
+
     /// Sends what `print` and `write` have buffered to `output` now. Output is
     /// otherwise sent when the buffer fills, when a thread blocks and when a call
     /// returns, so a host showing the prints of threads that run in the background

@@ -94,7 +94,9 @@ extension VM {
             if let deadline {
                 let left = deadline - monotonicSeconds()
                 if left <= 0 { return [] }
-                wait = min(wait, Int((left * 1000).rounded(.up)))
+                // Compared as doubles first: a huge timeout (1e16, inf) in milliseconds
+                // does not fit in an Int.
+                if left * 1000 < Double(wait) { wait = Int((left * 1000).rounded(.up)) }
             }
             gil.release(ts)
             let start = monotonicSeconds()

@@ -66,6 +66,7 @@ final class GIL: @unchecked Sendable {
 
     init(interval: Double) {
         intervalNanos = GIL.nanos(interval)
+        intervalSeconds = interval > 1e-6 ? interval : 1e-6
         mutex = makeMutex()
         released = makeMonotonicCondition()
         handedOver = makeMonotonicCondition()
@@ -77,12 +78,26 @@ final class GIL: @unchecked Sendable {
         freeMutex(mutex)
     }
 
-    private static func nanos(_ seconds: Double) -> Int { max(1_000, Int(seconds * 1e9)) }
+    /// An interval in nanoseconds, at least a microsecond. One too long for an Int
+    /// (1e10 s, inf) becomes a day: `timedWait` waits at most that long at a time
+    /// anyway, and a day without a forced switch is, in practice, never.
+    private static func nanos(_ seconds: Double) -> Int {
+        guard seconds > 1e-6 else { return 1_000 }  // nan too
+        return Int(min(seconds, 86_400) * 1e9)
+    }
+
+    /// The switch interval as set, in seconds (what `switch_interval()` reports).
+    private var intervalSeconds: Double
 
     /// The switch interval in seconds.
     var interval: Double {
-        get { withMutex { Double(intervalNanos) / 1e9 } }
-        set { withMutex { intervalNanos = GIL.nanos(newValue) } }
+        get { withMutex { intervalSeconds } }
+        set {
+            withMutex {
+                intervalSeconds = newValue > 1e-6 ? newValue : 1e-6
+                intervalNanos = GIL.nanos(newValue)
+            }
+        }
     }
 
     private func withMutex<R>(_ body: () -> R) -> R {

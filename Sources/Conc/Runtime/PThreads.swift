@@ -40,7 +40,8 @@ func timedWait(_ cond: UnsafeMutablePointer<pthread_cond_t>, _ mutex: UnsafeMuta
                nanos: Int) -> Int32 {
     var deadline = timespec()
     clock_gettime(CLOCK_MONOTONIC, &deadline)
-    let total = deadline.tv_nsec + nanos
+    // At most a day per wait, so the sum cannot overflow; callers loop on their deadline.
+    let total = deadline.tv_nsec + min(max(nanos, 0), 86_400 * 1_000_000_000)
     deadline.tv_sec += total / 1_000_000_000
     deadline.tv_nsec = total % 1_000_000_000
     return pthread_cond_timedwait(cond, mutex, &deadline)

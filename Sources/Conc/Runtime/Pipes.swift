@@ -128,7 +128,9 @@ final class PipeEnd: HandleObj {
     /// How many more bytes complete the message being received (its length first).
     private var bytesMissing: Int {
         guard inbox.count >= 8 else { return 8 - inbox.count }
-        return 8 + Int(clamping: messageLength) - inbox.count
+        // Clamped, so a corrupt length (bytes another process wrote to the descriptor)
+        // cannot overflow the sum.
+        return 8 + Int(clamping: min(messageLength, UInt64(Int.max - 8))) - inbox.count
     }
 
     /// The length the message announces (its first 8 bytes must be in).

@@ -55,8 +55,11 @@ final class ProcessPoolObj: PoolObj {
     }
 
     /// Forks the workers and starts the manager.
+    /// The most workers a pool may fork.
+    static let maxWorkers = 1024
+
     func start(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
-        for i in 0..<size {
+        for _ in 0..<size {
             let (mine, theirs) = try vm.makePipeEnds(ts)
             let process = try vm.spawnProcess(ts, callee: vm.processPoolWorker, arguments: [Val(self), Val(mine), Val(theirs)])
             theirs.closeEnd()
@@ -241,6 +244,11 @@ extension VM {
             throw ts.error("OSError", "a process pool is not allowed here (the interpreter's allowProcesses option is off)")
         }
         let size = try poolSize(ts, args, "ProcessPool")
+        // Workers are forked at once, so a huge size would fork until the system runs
+        // out of processes or descriptors: refuse it up front.
+        if size > ProcessPoolObj.maxWorkers {
+            throw ts.error("ValueError", "ProcessPool() takes at most \(ProcessPoolObj.maxWorkers) workers")
+        }
         guard let wake = Descriptors.makePipe() else {
             throw ts.error("OSError", "cannot make a process pool: \(String(cString: strerror(errno)))")
         }

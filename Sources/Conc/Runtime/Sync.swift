@@ -90,7 +90,10 @@ final class SemaphoreObj: AcquirableHandle {
     }
 
     override func release(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
-        value += 1
+        // The count is an int: past its largest value a release is an error, not a trap.
+        let (next, overflow) = value.addingReportingOverflow(1)
+        if overflow { throw ts.error("OverflowError", "semaphore value would exceed 9223372036854775807") }
+        value = next
         vm.wakeAll(self)
     }
 }

@@ -40,8 +40,13 @@ extension VM {
             throw ts.error("KeyError", repr(i))
         case .range:
             let r = unsafeDowncast(o, to: RangeObj.self)
-            let j = try sequenceIndex(ts, i, count: r.count, what: "range object")
-            return .int(r.start &+ j &* r.step)
+            guard case .int(let k) = i else {
+                throw ts.error("TypeError", "range object indices must be integers, not \(i.typeName)")
+            }
+            let n = r.length
+            let j = k < 0 ? Int128(k) + n : Int128(k)
+            guard j >= 0 && j < n else { throw ts.error("IndexError", "range object index out of range") }
+            return .int(r.element(j))
         case .handle:
             return try unsafeDowncast(o, to: HandleObj.self).getItem(self, ts, i)
         default:
@@ -61,7 +66,8 @@ extension VM {
         }
     }
 
-    /// `x[lo:hi:step]` for lists and strings, bounds clamped as in Python.
+    /// `x[lo:hi:step]` for lists and strings, bounds clamped as in Python; a slice of a
+    /// range is a range.
     func slice(_ ts: ThreadState, _ x: Val, _ lo: Val, _ hi: Val, _ step: Val) throws(Unwind) -> Val {
         // The common case first: an ASCII string, int or omitted bounds, no step.
         if case .nil = step, case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
@@ -81,6 +87,10 @@ extension VM {
         }
         let st = try bound(step) ?? 1
         if st == 0 { throw ts.error("ValueError", "slice step cannot be zero") }
+        if case .object(let u) = x, u.takeUnretainedValue().kind == .range {
+            return try rangeSlice(ts, unsafeDowncast(u.takeUnretainedValue(), to: RangeObj.self),
+                                  try bound(lo), try bound(hi), st)
+        }
         let count: Int
         if let l = x.asList { count = l.count } else if let s = x.asString { count = s.count } else {
             throw ts.error("TypeError", "'\(x.typeName)' object is not subscriptable")
@@ -111,7 +121,11 @@ extension VM {
         var i = start
         while st > 0 ? i < stop : i > stop {
             indices.append(i)
-            i += st
+            // A step beyond the sequence (`xs[1::2**63 - 1]`) ends the slice when it
+            // would overflow rather than trap.
+            let (next, overflow) = i.addingReportingOverflow(st)
+            if overflow { break }
+            i = next
         }
         if let l = x.asList {
             let r = ListObj(capacity: indices.count)
@@ -122,6 +136,34 @@ extension VM {
         var out: [UInt8] = []
         for i in indices { out += s.substring(from: i, to: i + 1) }
         return string(out)
+    }
+
+    /// `r[lo:hi:step]`: the range of the selected elements, as Python computes it
+    /// (`range(10)[2:5]` is `range(2, 5)`). The arithmetic is done in `Int128`; a result
+    /// whose start, stop or step does not fit in an int raises OverflowError.
+    private func rangeSlice(_ ts: ThreadState, _ r: RangeObj, _ lo: Int?, _ hi: Int?, _ st: Int) throws(Unwind) -> Val {
+        let n = r.length
+        let by = Int128(st)
+        // Python's PySlice_AdjustIndices over the range's length.
+        func adjust(_ b: Int?, _ dflt: Int128) -> Int128 {
+            guard let b else { return dflt }
+            var v = Int128(b)
+            if v < 0 {
+                v += n
+                if v < 0 { v = by < 0 ? -1 : 0 }
+            } else if v >= n {
+                v = by < 0 ? n - 1 : n
+            }
+            return v
+        }
+        let first = adjust(lo, by < 0 ? n - 1 : 0)
+        let last = adjust(hi, by < 0 ? -1 : n)
+        let start = Int128(r.start), step = Int128(r.step)
+        guard let newStart = Int(exactly: start + first * step), let newStop = Int(exactly: start + last * step),
+              let newStep = Int(exactly: step * by) else {
+            throw ts.error("OverflowError", "range slice too large to represent")
+        }
+        return Val(heap.adopt(RangeObj(start: newStart, stop: newStop, step: newStep)))
     }
 
     /// A slice bound clamped into `0...count` (step 1), or nil when it is not an int or nil.
@@ -156,10 +198,14 @@ extension VM {
             }
             return unsafeDowncast(o, to: StrObj.self).find(needle.bytes) != nil
         case .range:
-            let r = unsafeDowncast(o, to: RangeObj.self)
-            guard case .int(let i) = item else { return false }
-            if r.step > 0 ? (i < r.start || i >= r.stop) : (i > r.start || i <= r.stop) { return false }
-            return (i &- r.start) % r.step == 0
+            // As in Python, a float equal to an element is in the range (2.0 in range(5)).
+            switch item {
+            case .int(let i): return unsafeDowncast(o, to: RangeObj.self).contains(i)
+            case .double(let d):
+                guard d == d.rounded(.towardZero), let i = doubleToIntExact(d) else { return false }
+                return unsafeDowncast(o, to: RangeObj.self).contains(i)
+            default: return false
+            }
         default:
             throw ts.error("TypeError", "argument of type '\(container.typeName)' is not iterable")
         }

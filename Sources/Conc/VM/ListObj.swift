@@ -100,6 +100,10 @@ final class ListObj: Obj {
 }
 
 /// A lazy `range(start, stop, step)`, as in Python 3.
+///
+/// A range may hold more elements than `Int.max` (`range(-2**63, 2**63 - 1)` holds
+/// 2**64 - 1), so its length and the arithmetic on its elements are done in `Int128`,
+/// where none of them can overflow.
 final class RangeObj: Obj {
     let start: Int, stop: Int, step: Int
 
@@ -111,12 +115,25 @@ final class RangeObj: Obj {
     }
 
     override var typeName: String { "range" }
-    override var isTruthy: Bool { count > 0 }
+    override var isTruthy: Bool { step > 0 ? start < stop : start > stop }
 
-    var count: Int {
-        if step > 0 {
-            return start >= stop ? 0 : Int((UInt(bitPattern: stop &- start) &- 1) / UInt(step)) + 1
-        }
-        return start <= stop ? 0 : Int((UInt(bitPattern: start &- stop) &- 1) / UInt(bitPattern: 0 &- step)) + 1
+    /// The number of elements, exactly.
+    var length: Int128 {
+        let (lo, hi, by) = step > 0 ? (Int128(start), Int128(stop), Int128(step))
+                                    : (Int128(stop), Int128(start), -Int128(step))
+        return lo >= hi ? 0 : (hi - lo - 1) / by + 1
+    }
+
+    /// The number of elements, or nil when it exceeds `Int.max` (`len` then raises
+    /// OverflowError, as Python's does beyond `sys.maxsize`).
+    var count: Int? { Int(exactly: length) }
+
+    /// The element at `i`, for `0 <= i < length`: it lies between start and stop, so it fits.
+    func element(_ i: Int128) -> Int { Int(truncatingIfNeeded: Int128(start) + i * Int128(step)) }
+
+    /// Whether `x` is an element, exact at the ends of the int range.
+    func contains(_ x: Int) -> Bool {
+        if step > 0 ? (x < start || x >= stop) : (x > start || x <= stop) { return false }
+        return (Int128(x) - Int128(start)) % Int128(step) == 0
     }
 }

@@ -1,7 +1,23 @@
 // `str` and `repr`: how values print. Floats as Python's repr, strings raw at top level
 // and double-quoted inside containers, a container that contains itself as `[...]`.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension VM {
+    /// `print` and `write`: buffers `bytes`, and raises a write to standard output
+    /// that failed since the last call (BrokenPipeError when the reader has gone,
+    /// OSError otherwise), so a script printing into a closed pipe stops as in Python.
+    func writeOutput(_ ts: ThreadState, _ bytes: [UInt8]) throws(Unwind) {
+        output.write(bytes)
+        guard let e = output.pendingError else { return }
+        output.pendingError = nil
+        let reason = String(cString: strerror(e))
+        if e == EPIPE { throw ts.error("BrokenPipeError", "cannot write to standard output: \(reason)") }
+        throw ts.error("OSError", "cannot write to standard output: \(reason)")
+    }
+
     /// Appends `str(v)` to `out`.
     func appendStr(_ ts: ThreadState, _ v: Val, to out: inout [UInt8]) throws(Unwind) {
         if let s = v.asString {

@@ -77,12 +77,14 @@ final class ThreadState {
     init(vm: VM, name: String, maxFrames: Int) {
         self.vm = vm
         self.name = name
-        self.maxFrames = maxFrames
+        // A host's recursion limit is clamped to 1...2**20 frames: a negative or huge
+        // one (Int.max for "no limit") would make the sizes below trap.
+        self.maxFrames = min(max(maxFrames, 1), 1 << 20)
         // Sized so the frame limit, not the stack, is what runs out first for ordinary
         // functions; the pages are touched only as deep as the program goes.
-        stackCapacity = max(1 << 16, maxFrames * 64)
+        stackCapacity = max(1 << 16, self.maxFrames * 64)
         stack = .allocate(capacity: stackCapacity)
-        frames = .allocate(capacity: maxFrames + 1)
+        frames = .allocate(capacity: self.maxFrames + 1)
     }
 
     deinit {

@@ -8,10 +8,18 @@ import Glibc
 
 /// Buffered output: `print` appends here; the buffer goes to the sink when it grows
 /// large, before anything reads input, before a fork and when a run ends.
+///
+/// A failed write to standard output (a full disk, a reader that has gone) drops the
+/// chunk and is remembered: `print` raises it in the script (as Python's print raises
+/// BrokenPipeError), and `failure` tells the command line to exit with an error.
 final class OutputBuffer {
     private var bytes: [UInt8] = []
     /// Where output goes; nil means the process's standard output.
     var sink: (@Sendable (String) -> Void)?
+    /// The errno of a failed write that no `print` has raised yet.
+    var pendingError: Int32?
+    /// The errno of the first failed write, for the exit status.
+    private(set) var failure: Int32?
 
     func write(_ b: [UInt8]) {
         bytes.append(contentsOf: b)
@@ -26,8 +34,25 @@ final class OutputBuffer {
         bytes.removeAll(keepingCapacity: true)
         if let sink {
             sink(String(decoding: chunk, as: UTF8.self))
-        } else {
-            writeAll(fd: 1, chunk)
+        } else if let e = writeAll(fd: 1, chunk) {
+            pendingError = e
+            if failure == nil { failure = e }
+        }
+    }
+
+    /// Writes what is buffered straight to standard output, calling nothing that
+    /// allocates or locks: the last act of a process that is crashing, from a signal
+    /// handler.
+    func flushForCrash() {
+        guard sink == nil else { return }
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var off = 0
+            while off < raw.count {
+                let n = Glibc.write(1, base + off, raw.count - off)
+                if n <= 0 { return }
+                off += n
+            }
         }
     }
 }
@@ -227,14 +252,19 @@ final class VM {
     func list(_ items: [Val]) -> Val { Val(heap.adopt(ListObj(items))) }
 }
 
-/// Writes all of `bytes` to a file descriptor, retrying short writes.
-func writeAll(fd: Int32, _ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
+/// Writes all of `bytes` to a file descriptor, retrying short writes; the errno of a
+/// failed write, or nil.
+@discardableResult
+func writeAll(fd: Int32, _ bytes: [UInt8]) -> Int32? {
+    bytes.withUnsafeBytes { raw -> Int32? in
+        guard let base = raw.baseAddress else { return nil }
         var off = 0
         while off < raw.count {
-            let n = systemWrite(fd, raw.baseAddress! + off, raw.count - off)
-            if n <= 0 { return }
+            let n = systemWrite(fd, base + off, raw.count - off)
+            if n < 0 { return errno }
+            if n == 0 { return EIO }
             off += n
         }
+        return nil
     }
 }
