@@ -80,11 +80,25 @@ extension VM {
         defineNative("min", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: false) }
         defineNative("max", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: true) }
         defineNative("sum", 1, 1) { ts, args throws(Unwind) in
-            var total = Val.int(0)
+            // Ints add exactly in 128 bits (a list cannot hold the 2**64 elements that
+            // could overflow it), so only a total that does not fit is an OverflowError,
+            // as with Python's big ints: sum([MAX, 1, -1]) is MAX. From the first
+            // element that is not an int on, `+` adds as usual.
+            var exact: Int128 = 0
+            var total: Val?
             for v in try ts.vm.elements(ts, args[0], for: "sum") {
-                total = try ts.vm.arith(ts, .add, total, v)
+                if let t = total {
+                    total = try ts.vm.arith(ts, .add, t, v)
+                } else if case .int(let i) = v {
+                    exact += Int128(i)
+                } else {
+                    let t = Int(exactly: exact).map { Val.int($0) } ?? .double(Double(exact))
+                    total = try ts.vm.arith(ts, .add, t, v)
+                }
             }
-            return total
+            if let total { return total }
+            guard let n = Int(exactly: exact) else { throw ts.error("OverflowError", "integer overflow in sum") }
+            return .int(n)
         }
         defineNative("format", 1, 2) { ts, args throws(Unwind) in
             let vm = ts.vm

@@ -68,7 +68,7 @@ extension VM {
             return .nil
         case .remove, .index:
             try argCount(ts, m, args, 1...1)
-            for i in 0..<l.count where valuesEqual(l[i], args[0]) {
+            for i in 0..<l.count where elementsEqual(l[i], args[0]) {
                 if m.id == .index { return .int(i) }
                 l.remove(at: i)
                 return .nil
@@ -189,20 +189,19 @@ extension VM {
                 }
                 return Val(heap.adopt(StrObj(adopting: p, byteCount: n, sizeClass: c, count: n)))
             }
-            return string(m.id == .upper ? s.string.uppercased() : s.string.lowercased())
+            return string(m.id == .upper ? s.string.uppercased() : pythonLowercased(s.string))
         case .strip:
             try argCount(ts, m, args, 0...1)
             if args.count == 0 && s.isASCII {
-                // ASCII whitespace: space, \t, \n, \v, \f, \r.
                 let b = s.bytes
                 var lo = 0, hi = b.count
-                while lo < hi && (b[lo] == 32 || (b[lo] >= 9 && b[lo] <= 13)) { lo += 1 }
-                while hi > lo && (b[hi - 1] == 32 || (b[hi - 1] >= 9 && b[hi - 1] <= 13)) { hi -= 1 }
+                while lo < hi && isASCIISpace(b[lo]) { lo += 1 }
+                while hi > lo && isASCIISpace(b[hi - 1]) { hi -= 1 }
                 return lo == 0 && hi == b.count ? Val(s) : string(b[lo..<hi])
             }
             let scalars = Array(s.string.unicodeScalars)
             let chars: Set<Unicode.Scalar>? = args.count == 1 ? Set(try stringArg(ts, m, args[0]).string.unicodeScalars) : nil
-            func strip(_ c: Unicode.Scalar) -> Bool { chars?.contains(c) ?? c.properties.isWhitespace }
+            func strip(_ c: Unicode.Scalar) -> Bool { chars?.contains(c) ?? isPythonSpace(c) }
             var lo = 0, hi = scalars.count
             while lo < hi && strip(scalars[lo]) { lo += 1 }
             while hi > lo && strip(scalars[hi - 1]) { hi -= 1 }
@@ -258,7 +257,7 @@ func splitWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
     var current: [UInt8] = []
     var inWord = false
     for c in s.unicodeScalars {
-        if c.properties.isWhitespace {
+        if isPythonSpace(c) {
             if inWord { parts.append(current); current = [] }
             inWord = false
         } else {
@@ -268,4 +267,47 @@ func splitWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
     }
     if inWord { parts.append(current) }
     return parts
+}
+
+/// Python's `str.isspace` for one scalar: Unicode's White_Space property, which Swift
+/// has, plus the four information separators U+001C-U+001F, which Python counts as
+/// whitespace (their bidirectional class is a separator) and Swift does not.
+@inline(__always)
+func isPythonSpace(_ c: Unicode.Scalar) -> Bool {
+    (0x1C...0x1F).contains(c.value) || c.properties.isWhitespace
+}
+
+/// The ASCII bytes `isPythonSpace` accepts: \t \n \v \f \r, U+001C-U+001F and space.
+@inline(__always)
+func isASCIISpace(_ b: UInt8) -> Bool {
+    b == 32 || (b >= 9 && b <= 13) || (b >= 0x1C && b <= 0x1F)
+}
+
+/// `lower()` as Python's: Unicode's full lowercase mapping of each scalar, except that a
+/// capital sigma ending a word becomes the final form ς (Unicode's Final_Sigma context:
+/// a cased letter before it and none after it, skipping case-ignorable scalars), which
+/// Swift's `lowercased()` leaves out.
+func pythonLowercased(_ s: String) -> String {
+    let scalars = Array(s.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    for (i, c) in scalars.enumerated() {
+        if c.value == 0x3A3 && isFinalSigma(scalars, i) {
+            out.append("\u{3C2}")
+        } else {
+            out.append(contentsOf: c.properties.lowercaseMapping.unicodeScalars)
+        }
+    }
+    return String(out)
+}
+
+private func isFinalSigma(_ scalars: [Unicode.Scalar], _ i: Int) -> Bool {
+    func casedAt(_ range: some Sequence<Int>) -> Bool {
+        for j in range {
+            let p = scalars[j].properties
+            if p.isCaseIgnorable { continue }
+            return p.isCased
+        }
+        return false
+    }
+    return casedAt((0..<i).reversed()) && !casedAt(i + 1..<scalars.count)
 }

@@ -71,9 +71,11 @@ extension Lexer {
         }
     }
 
-    /// Lexes `0x...` (hex digits with single `_` between them).
+    /// Lexes `0x...` (hex digits with single `_` between them, and, as in Python, one
+    /// right after the prefix: `0x_ff`).
     mutating func lexHexNumber(from start: Int) throws(SyntaxError) {
         index += 2
+        if byte(index) == UInt8(ascii: "_") { index += 1 }
         guard hexValue(byte(index)) != nil else { throw invalidNumber(start) }
         var value = 0
         var tooLarge = false

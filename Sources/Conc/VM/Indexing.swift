@@ -187,7 +187,7 @@ extension VM {
         let o = u.takeUnretainedValue()
         switch o.kind {
         case .list:
-            for v in unsafeDowncast(o, to: ListObj.self).items where valuesEqual(v, item) { return true }
+            for v in unsafeDowncast(o, to: ListObj.self).items where elementsEqual(v, item) { return true }
             return false
         case .map:
             guard let h = keyHash(item) else { throw ts.error("TypeError", "unhashable type: '\(item.typeName)'") }

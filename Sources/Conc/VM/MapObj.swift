@@ -42,7 +42,8 @@ func keysEqual(_ a: Val, _ b: Val) -> Bool {
         guard x._withUnsafeGuaranteedRef({ $0.kind }) == .string,
               y._withUnsafeGuaranteedRef({ $0.kind }) == .string else { return false }
         return stringsEqual(x, y)
-    case (.double(let x), .double(let y)): return x == y
+    // The same bits are the same key, so a nan key is found again (see elementsEqual).
+    case (.double(let x), .double(let y)): return x == y || x.bitPattern == y.bitPattern
     case (.int(let x), .double(let y)): return Double(x) == y && Int(exactly: y) == x
     case (.double(let x), .int(let y)): return Double(y) == x && Int(exactly: x) == y
     case (.bool(let x), .bool(let y)): return x == y

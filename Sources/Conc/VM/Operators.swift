@@ -120,7 +120,7 @@ extension VM {
             return .int(r)
         case .div:
             if j == 0 { throw ts.error("ZeroDivisionError", "division by zero") }
-            return .double(Double(i) / Double(j))
+            return .double(trueDivide(i, j))
         case .floorDiv:
             if j == 0 { throw ts.error("ZeroDivisionError", "integer division or modulo by zero") }
             if i == Int.min && j == -1 { throw overflow() }
@@ -191,17 +191,38 @@ extension VM {
     }
 
     private func floatPow(_ ts: ThreadState, _ a: Double, _ b: Double) throws(Unwind) -> Val {
-        if a == 0 && b < 0 { throw ts.error("ZeroDivisionError", "0.0 cannot be raised to a negative power") }
-        if a < 0 && b.isFinite && b != b.rounded() {
+        // C's pow gives the IEEE answers Python gives for infinities (`0.0 ** -inf` and
+        // `(-inf) ** 0.5` are inf); only finite cases are errors.
+        if a == 0 && b < 0 && b.isFinite { throw ts.error("ZeroDivisionError", "0.0 cannot be raised to a negative power") }
+        if a < 0 && a.isFinite && b.isFinite && b != b.rounded() {
             throw ts.error("ValueError", "negative number cannot be raised to a fractional power")
         }
         return .double(Glibc.pow(a, b))
     }
 
+    /// `i / j` for ints, rounded once from the exact quotient as Python does. Below 2**53
+    /// both operands are exact doubles and one IEEE division rounds once; above it,
+    /// `Double(i)` would already round, so the quotient of the magnitudes is taken in
+    /// 128 bits with at least 63 significant bits, and a sticky bit for any remainder
+    /// makes its one conversion to a double round as the exact quotient would.
+    private func trueDivide(_ i: Int, _ j: Int) -> Double {
+        let exact = 1 << 53
+        if i.magnitude <= UInt(exact) && j.magnitude <= UInt(exact) { return Double(i) / Double(j) }
+        let n = UInt128(i.magnitude), d = UInt128(j.magnitude)
+        if n == 0 { return (i < 0) != (j < 0) ? -0.0 : 0.0 }
+        let shift = n.leadingZeroBitCount - 1
+        let (q, r) = (n << shift).quotientAndRemainder(dividingBy: d)
+        let magnitude = Double(q | (r == 0 ? 0 : 1)) * Double(sign: .plus, exponent: -shift, significand: 1)
+        return (i < 0) != (j < 0) ? -magnitude : magnitude
+    }
+
     private func repeatString(_ ts: ThreadState, _ s: StrObj, _ n: Int) throws(Unwind) -> Val {
         if n <= 0 || s.bytes.isEmpty { return string([]) }
         let (total, o) = s.bytes.count.multipliedReportingOverflow(by: n)
-        if o || total > 1 << 32 { throw ts.error("MemoryError", "repeated string is too long") }
+        // As Python: a size past the largest int is an OverflowError, one merely too
+        // large to allocate a MemoryError.
+        if o { throw ts.error("OverflowError", "repeated string is too long") }
+        if total > 1 << 32 { throw ts.error("MemoryError", "repeated string is too long") }
         var out: [UInt8] = []
         out.reserveCapacity(total)
         for _ in 0..<n { out.append(contentsOf: s.bytes) }
@@ -306,6 +327,21 @@ func valuesEqual(_ x: Val, _ y: Val) -> Bool {
 
 let maxEqualityDepth = 1000
 
+/// Equality of two elements of containers (`in`, `index`, `remove`, list and map `==`).
+/// Python compares elements by identity first, so a list holding a nan contains that
+/// nan and equals itself. Floats have no identity in Conc, so a float counts as
+/// identical to a float with the same bits: the nan a list holds is found again.
+func elementsEqual(_ x: Val, _ y: Val) -> Bool {
+    var tooDeep = false
+    return elementsEqual(x, y, depth: 0, tooDeep: &tooDeep)
+}
+
+@inline(__always)
+func elementsEqual(_ x: Val, _ y: Val, depth: Int, tooDeep: inout Bool) -> Bool {
+    if case .double(let d) = x, case .double(let e) = y, d.bitPattern == e.bitPattern { return true }
+    return valuesEqual(x, y, depth: depth, tooDeep: &tooDeep)
+}
+
 func valuesEqual(_ x: Val, _ y: Val, depth: Int, tooDeep: inout Bool) -> Bool {
     switch (x, y) {
     case (.int(let i), .int(let j)): return i == j
@@ -327,14 +363,14 @@ func valuesEqual(_ x: Val, _ y: Val, depth: Int, tooDeep: inout Bool) -> Bool {
         case .list:
             let l = unsafeDowncast(oa, to: ListObj.self), m = unsafeDowncast(ob, to: ListObj.self)
             guard l.count == m.count else { return false }
-            for i in 0..<l.count where !valuesEqual(l[i], m[i], depth: depth + 1, tooDeep: &tooDeep) { return false }
+            for i in 0..<l.count where !elementsEqual(l[i], m[i], depth: depth + 1, tooDeep: &tooDeep) { return false }
             return true
         case .map:
             let l = unsafeDowncast(oa, to: MapObj.self), m = unsafeDowncast(ob, to: MapObj.self)
             guard l.count == m.count else { return false }
             for (key, v) in l.entries {
                 guard let h = keyHash(key), let w = m.get(key, hash: h),
-                      valuesEqual(v, w, depth: depth + 1, tooDeep: &tooDeep) else {
+                      elementsEqual(v, w, depth: depth + 1, tooDeep: &tooDeep) else {
                     return false
                 }
             }
