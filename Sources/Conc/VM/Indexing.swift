@@ -159,11 +159,30 @@ extension VM {
         let first = adjust(lo, by < 0 ? n - 1 : 0)
         let last = adjust(hi, by < 0 ? -1 : n)
         let start = Int128(r.start), step = Int128(r.step)
-        guard let newStart = Int(exactly: start + first * step), let newStop = Int(exactly: start + last * step),
-              let newStep = Int(exactly: step * by) else {
-            throw ts.error("OverflowError", "range slice too large to represent")
+        if let newStart = Int(exactly: start + first * step), let newStop = Int(exactly: start + last * step),
+           let newStep = Int(exactly: step * by) {
+            return Val(heap.adopt(RangeObj(start: newStart, stop: newStop, step: newStep)))
         }
-        return Val(heap.adopt(RangeObj(start: newStart, stop: newStop, step: newStep)))
+        // Python's own start, stop or step would pass the int range (it has big ints),
+        // but the elements are the range's own: the same elements as a range that fits.
+        let selected = by > 0 ? (first < last ? (last - first - 1) / by + 1 : 0)
+                              : (first > last ? (first - last - 1) / -by + 1 : 0)
+        let equivalent: RangeObj
+        if selected == 0 {
+            equivalent = RangeObj(start: 0, stop: 0, step: 1)
+        } else if selected == 1 {
+            let e = r.element(first)
+            equivalent = e < Int.max ? RangeObj(start: e, stop: e + 1, step: 1) : RangeObj(start: e, stop: e - 1, step: -1)
+        } else {
+            let e = r.element(first), last = r.element(first + (selected - 1) * by)
+            guard let newStep = Int(exactly: step * by) else {
+                throw ts.error("OverflowError", "range slice too large to represent")
+            }
+            let (stop, o) = last.addingReportingOverflow(newStep > 0 ? 1 : -1)
+            if o { throw ts.error("OverflowError", "range slice too large to represent") }
+            equivalent = RangeObj(start: e, stop: stop, step: newStep)
+        }
+        return Val(heap.adopt(equivalent))
     }
 
     /// A slice bound clamped into `0...count` (step 1), or nil when it is not an int or nil.

@@ -377,7 +377,10 @@ func valuesEqual(_ x: Val, _ y: Val, depth: Int, tooDeep: inout Bool) -> Bool {
             return true
         case .range:
             let r = unsafeDowncast(oa, to: RangeObj.self), s = unsafeDowncast(ob, to: RangeObj.self)
-            return r.start == s.start && r.stop == s.stop && r.step == s.step
+            // As Python's: ranges are equal when they hold the same elements.
+            let n = r.length
+            guard n == s.length else { return false }
+            return n == 0 || (r.start == s.start && (n == 1 || r.step == s.step))
         default:
             return false
         }
