@@ -52,9 +52,10 @@ EXPLAINED = [
      lambda case, d: 'float' in case.tags and all(
          p == 'error OverflowError' and c in ('inf', '-inf', 'nan') for c, p in d)),
     ('no-complex-numbers',
-     'LANGUAGE.md section 2 has no complex type; float ** follows IEEE (section 3), so a '
-     'negative base with a fractional exponent is nan where CPython makes a complex',
-     lambda case, d: all(p == '<complex>' and c == 'nan' for c, p in d)),
+     'LANGUAGE.md section 2 has no complex type; README ("Where the contract was silent"): '
+     '"a ** b with a negative base and a fractional exponent raises ValueError (Python '
+     'would return a complex number)", as Python\'s math.pow does',
+     lambda case, d: all(p == '<complex>' and c == 'error ValueError' for c, p in d)),
     ('format-spec-subset',
      'LANGUAGE.md section 5: format takes a Python format-spec *subset* (fill, < > ^, zero '
      'padding, width, precision, d f e %); a spec using anything else may raise ValueError '
