@@ -42,7 +42,7 @@ let shapes: [(name: String, make: @Sendable (Int) -> String)] = [
     ("spawns", { String(repeating: "spawn thread {", count: $0) + "x" + String(repeating: "}", count: $0) }),
 ]
 
-@Suite struct DepthTests {
+@Suite(.capturesStderr) struct DepthTests {
     @Test(arguments: 0..<shapes.count)
     func limitOnSmallStack(shape: Int) {
         let (name, make) = shapes[shape]
