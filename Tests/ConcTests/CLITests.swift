@@ -14,12 +14,23 @@ struct CLIResult {
 }
 
 enum CLI {
-    /// `<package root>/.build/debug/conc`, found from this file's path.
-    static let binary: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // ConcTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .appendingPathComponent(".build/debug/conc")
+    /// The `conc` executable built with this test bundle: `$CONC_BINARY` when set, else
+    /// the `conc` beside the running test executable (so a run with its own scratch path,
+    /// such as the sanitizer scripts' `.build-asan`, tests its own sanitized binary), else
+    /// `<package root>/.build/debug/conc`.
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["CONC_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("conc")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // ConcTests
+            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()  // package root
+            .appendingPathComponent(".build/debug/conc")
+    }()
 
     static func requireBinary() throws {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path),
@@ -51,8 +62,8 @@ enum CLI {
         let outURL = dir.appendingPathComponent("stdout")
         let errURL = dir.appendingPathComponent("stderr")
         let inURL = dir.appendingPathComponent("stdin")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
         try Data((stdin ?? "").utf8).write(to: inURL)
 
         let process = Process()
@@ -93,13 +104,16 @@ enum CLI {
 
         let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        // Tests check stderr themselves; the running test also keeps it, to show it
+        // beside any failure.
+        if !err.isEmpty { StderrCapture.current?.append("conc \(arguments.map { $0.prefix(40) }):\n\(err)") }
         return CLIResult(status: process.terminationStatus,
                          signalled: process.terminationReason == .uncaughtSignal,
                          stdout: out, stderr: err)
     }
 }
 
-@Suite struct CLITests {
+@Suite(.capturesStderr) struct CLITests {
     @Test func deepRecursionTraceCountsTheRepeats() throws {
         let r = try CLI.run(["-e", "fn f(n) { return f(n + 1) }\nf(0)"])
         #expect(r.status == 1)

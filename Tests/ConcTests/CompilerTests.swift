@@ -36,7 +36,7 @@ private func parseListing(_ text: String) -> [ListedFunction] {
 }
 
 private func disassemble(_ source: String) throws -> [ListedFunction] {
-    parseListing(try Interpreter().disassemble(Array(source.utf8), file: "t.conc"))
+    parseListing(try quietInterpreter().disassemble(Array(source.utf8), file: "t.conc"))
 }
 
 private func function(_ name: String, in source: String) throws -> ListedFunction {
@@ -47,7 +47,7 @@ private func function(_ name: String, in source: String) throws -> ListedFunctio
 /// The `ConcError` a compile (or run) throws.
 private func syntaxError(_ source: String) -> ConcError? {
     do {
-        _ = try Interpreter().disassemble(Array(source.utf8), file: "t.conc")
+        _ = try quietInterpreter().disassemble(Array(source.utf8), file: "t.conc")
         return nil
     } catch {
         return error
@@ -56,7 +56,7 @@ private func syntaxError(_ source: String) -> ConcError? {
 
 private func runError(bytes: [UInt8]) -> ConcError? {
     do {
-        try Interpreter().run(bytes: bytes, file: "b.conc")
+        try quietInterpreter().run(bytes: bytes, file: "b.conc")
         return nil
     } catch {
         return error
@@ -72,7 +72,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     return false
 }
 
-@Suite struct CompilerTests {
+@Suite(.capturesStderr) struct CompilerTests {
     // MARK: instruction selection
 
     @Test func listingHasAFunctionPerClosure() throws {
@@ -176,7 +176,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func rangeRedefinedIsCalledLikeAnyFunction() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let out = OutputCollector()
         conc.output = { out.append($0) }
         try conc.run("let range = fn(n) { return [n, n + 1] }\nfor i in range(3) { print(i) }")
@@ -248,13 +248,13 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func tryBlockHasAHandler() throws {
-        let text = try Interpreter().disassemble(Array("try { throw 1 } catch e { print(e) }".utf8), file: "t.conc")
+        let text = try quietInterpreter().disassemble(Array("try { throw 1 } catch e { print(e) }".utf8), file: "t.conc")
         #expect(text.contains("handler ["))
         #expect(parseListing(text).first?.ops.contains("throw") == true)
     }
 
     @Test func disassemblyShowsConstantsAndSourceLines() throws {
-        let text = try Interpreter().disassemble(Array("let a = 1\nlet s = \"hello\"".utf8), file: "t.conc")
+        let text = try quietInterpreter().disassemble(Array("let a = 1\nlet s = \"hello\"".utf8), file: "t.conc")
         #expect(text.contains("loadK"))
         #expect(text.contains("\"hello\""))
         #expect(text.contains("(t.conc:1)"))
@@ -263,7 +263,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func disassemblingRunsNothing() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let text = try conc.disassemble(Array("let ran = 1\nprint(\"side effect\")".utf8), file: "t.conc")
         #expect(!text.isEmpty)
         #expect(conc["ran"] == nil)
@@ -288,17 +288,17 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
 
     @Test func duplicateParameterOrParameterAndLetInBody() throws {
         // A `let` in the body may shadow a parameter (they live just outside the body).
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("fn f(x) { let x = x * 10\nreturn x }\nf(4)") == .int(40))
     }
 
     @Test func topLevelDuplicateLetRebindsTheGlobal() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("let a = 1\nlet a = a + 1\na") == .int(2))
     }
 
     @Test func shadowingInANestedBlockIsAllowed() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("fn f() { let a = 1\n{ let a = 2 }\nreturn a }\nf()") == .int(1))
     }
 
@@ -329,7 +329,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         var src = "fn f() {\n"
         for i in 0..<n { src += "  let v\(i) = \(i)\n" }
         src += "  return " + (0..<n).map { "v\($0)" }.joined(separator: " + ") + "\n}\nf()"
-        #expect(try Interpreter().evaluate(src) == .int(n * (n - 1) / 2))
+        #expect(try quietInterpreter().evaluate(src) == .int(n * (n - 1) / 2))
         let f = try function("f", in: src)
         let registers = try #require(f.header.split(separator: " ").first { $0.hasPrefix("registers=") })
         #expect((Int(registers.dropFirst("registers=".count)) ?? 0) >= n)
@@ -341,12 +341,12 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         let body = (0..<n).map { "p\($0)" }.joined(separator: " + ")
         let args = (0..<n).map { String($0 * 2) }.joined(separator: ", ")
         let src = "fn f(\(params)) { return \(body) }\nf(\(args))"
-        #expect(try Interpreter().evaluate(src) == .int(n * (n - 1)))
+        #expect(try quietInterpreter().evaluate(src) == .int(n * (n - 1)))
         #expect(try function("f", in: src).header.contains("params=255"))
     }
 
     @Test func parameters255AreBoundInOrder() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let params = (0..<255).map { "p\($0)" }.joined(separator: ", ")
         try conc.run("fn pick(\(params)) { return [p0, p1, p127, p253, p254] }")
         let args = (0..<255).map { Value.int($0 * 3) }
@@ -358,7 +358,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         let strings = (0..<n).map { "\"k\($0)\"" }.joined(separator: ", ")
         let floats = (0..<n).map { "\($0).5" }.joined(separator: " + ")
         let src = "fn f() {\n  let xs = [\(strings)]\n  let total = \(floats)\n  return [len(xs), xs[0], xs[999], total]\n}\nf()"
-        #expect(try Interpreter().evaluate(src) == [1000, "k0", "k999", .double(500_000)])
+        #expect(try quietInterpreter().evaluate(src) == [1000, "k0", "k999", .double(500_000)])
         let f = try function("f", in: src)
         let constants = try #require(f.header.split(separator: " ").first { $0.hasPrefix("constants=") })
         #expect((Int(constants.dropFirst("constants=".count)) ?? 0) >= 2 * n)
@@ -369,14 +369,14 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         var src = "fn outer() {\n"
         for i in 0..<n { src += "  let c\(i) = \(i)\n" }
         src += "  return fn() { return " + (0..<n).map { "c\($0)" }.joined(separator: " + ") + " }\n}\nouter()()"
-        #expect(try Interpreter().evaluate(src) == .int(n * (n - 1) / 2))
+        #expect(try quietInterpreter().evaluate(src) == .int(n * (n - 1) / 2))
     }
 
     @Test func oneMegabyteStringLiteralCompilesAndRuns() throws {
         let size = 1 << 20
         var body = String(repeating: "abcdefgh", count: size / 8)
         body.replaceSubrange(body.index(body.startIndex, offsetBy: 500_000)..<body.index(body.startIndex, offsetBy: 500_001), with: "Z")
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let s = \"\(body)\"")
         #expect(try conc.evaluate("len(s)") == .int(size))
         #expect(try conc.evaluate("s.find(\"Z\")") == .int(500_000))
@@ -386,16 +386,16 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     @Test func twentyThousandElementListLiteralCompilesAndRuns() throws {
         let n = 20_000
         let src = "[" + (0..<n).map { String($0) }.joined(separator: ", ") + "]"
-        let v = try Interpreter().evaluate(src)
+        let v = try quietInterpreter().evaluate(src)
         #expect(v == .list((0..<n).map { .int($0) }))
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("let xs = \(src)\n[len(xs), xs[0], xs[19999], sum(xs)]") == [20_000, 0, 19_999, .int(n * (n - 1) / 2)])
     }
 
     @Test func longMapLiteralCompilesAndKeepsOrder() throws {
         let n = 5_000
         let src = "let m = {" + (0..<n).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + "}\nm"
-        let v = try Interpreter().evaluate(src)
+        let v = try quietInterpreter().evaluate(src)
         let pairs = try #require(v.mapValue)
         #expect(pairs.count == n)
         #expect(pairs.first == Value.Pair("k0", 0))
@@ -403,7 +403,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func largeIntegerConstantsSurvive() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("9223372036854775807") == .int(Int.max))
         #expect(try conc.evaluate("1_000_000 + 0xff") == .int(1_000_255))
         #expect(try conc.evaluate("[524287, 524288, -524288, -524289]") == [524_287, 524_288, -524_288, -524_289])
@@ -417,7 +417,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         for k in 0..<20_000 { src += "  total += \(k % 7)\n" }
         src += "}\ntotal"
         let perPass = (0..<20_000).reduce(0) { $0 + $1 % 7 }
-        #expect(try Interpreter().evaluate(src) == .int(3 * perPass))
+        #expect(try quietInterpreter().evaluate(src) == .int(3 * perPass))
     }
 
     // MARK: malformed source
@@ -459,7 +459,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func validMultibyteUTF8IsAccepted() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc.output = { _ in }
         try conc.run(bytes: Array("let s = \"héllo ☃ \u{1F600}\"  # ünïcode comment\n".utf8), file: "u.conc")
         #expect(try conc.evaluate("len(s)") == .int(9))
@@ -504,7 +504,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func moderatelyDeepNestingCompilesAndRuns() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let n = 150
         #expect(try conc.evaluate(String(repeating: "(", count: n) + "7" + String(repeating: ")", count: n)) == .int(7))
         let list = String(repeating: "[", count: n) + String(repeating: "]", count: n)
@@ -515,11 +515,11 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         let fns = try disassemble("")
         #expect(fns.count == 1)
         #expect(fns.first?.ops == ["returnNil"])
-        #expect(try Interpreter().evaluate("   \n# only a comment\n/* and a block */\n") == .nil)
+        #expect(try quietInterpreter().evaluate("   \n# only a comment\n/* and a block */\n") == .nil)
     }
 }
 
-@Suite struct ConstantOperandTests {
+@Suite(.capturesStderr) struct ConstantOperandTests {
     @Test func equalityWithAConstantIsOneInstruction() throws {
         let f = try function("f", in: "fn f(x) { let a = x == \"a\"; let b = x != nil; if x == 1.5 { return 1 } return 0 }")
         #expect(f.ops.contains("eqConst"))
@@ -537,7 +537,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
     }
 
     @Test func constantFormsKeepTheirSemantics() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("7 % 3.5 == 0.0 and -7 // 2 == -4 and 5 / 2.0 == 2.5 and 3 == 3.0") == .bool(true))
         #expect(throws: ConcError.self) { try conc.evaluate("9223372036854775807 * 2") }
         #expect(throws: ConcError.self) { try conc.evaluate("nil < 1000000") }

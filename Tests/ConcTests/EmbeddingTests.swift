@@ -16,7 +16,7 @@ private final class EmbedSink: Sendable {
 
 /// An interpreter whose output goes to a fresh sink.
 private func capturing(_ options: InterpreterOptions = InterpreterOptions()) -> (Interpreter, EmbedSink) {
-    let conc = Interpreter(options: options)
+    let conc = quietInterpreter(options: options)
     let sink = EmbedSink()
     conc.output = { sink.append($0) }
     return (conc, sink)
@@ -37,18 +37,18 @@ private func concError(_ body: () throws -> Void) -> ConcError? {
 
 private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib(n-2) }"
 
-@Suite struct EmbeddingTests {
+@Suite(.capturesStderr) struct EmbeddingTests {
     // MARK: run, evaluate, call
 
     @Test func runDefinesGlobalsThatLaterCallsSee() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run(fibSource)
         try conc.run("let answer = fib(10)")
         #expect(conc["answer"] == .int(55))
     }
 
     @Test func evaluateReturnsTheLastExpression() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run(fibSource)
         #expect(try conc.evaluate("fib(20)") == .int(6765))
         #expect(try conc.evaluate("let a = 2\na * 21") == .int(42))
@@ -56,7 +56,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func evaluateGivesNilWhenTheLastStatementIsNotAnExpression() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("1 + 1\nlet x = 5") == .nil)
         #expect(try conc.evaluate("let y = 3\ny = 4") == .nil)
         #expect(try conc.evaluate("if true { 7 }") == .nil)
@@ -64,7 +64,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func callInvokesAScriptFunctionWithArguments() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("fn add(a, b) { return a + b }\nfn greet(name) { return \"hi \" + name }")
         #expect(try conc.call("add", [2, 40]) == .int(42))
         #expect(try conc.call("add", [1.5, 1]) == .double(2.5))
@@ -73,7 +73,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func callOfAFunctionWithoutReturnGivesNil() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let hits = 0\nfn bump() { hits += 1 }")
         #expect(try conc.call("bump") == .nil)
         #expect(try conc.call("bump") == .nil)
@@ -81,20 +81,20 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func callOfAnUndefinedFunctionIsANameError() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let e = concError { _ = try conc.call("nope", []) }
         #expect(e?.kind == "NameError")
     }
 
     @Test func callWithTheWrongNumberOfArgumentsIsATypeError() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("fn one(a) { return a }")
         let e = concError { _ = try conc.call("one", [1, 2]) }
         #expect(e?.kind == "TypeError")
     }
 
     @Test func callPropagatesAScriptError() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("fn boom(x) { throw error(\"ValueError\", \"bad \" + str(x)) }")
         let e = concError { _ = try conc.call("boom", [3]) }
         #expect(e?.kind == "ValueError")
@@ -114,7 +114,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func hostFunctionArgumentsArriveAsValues() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let seen = Mutex<[Value]>([])
         conc.define("capture") { args in
             seen.withLock { $0 = args }
@@ -126,14 +126,14 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func hostFunctionResultIsAUsableScriptValue() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc.define("make") { _ in ["xs": [1, 2, 3], "name": "n"] }
         #expect(try conc.evaluate("let m = make()\nm[\"xs\"][2] + len(m[\"name\"])") == .int(4))
         #expect(try conc.evaluate("type(make()[\"xs\"])") == .string("list"))
     }
 
     @Test func hostFunctionConcErrorKeepsItsKindAndIsCatchable() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc.define("fail") { _ in
             throw Self.makeError()
         }
@@ -151,7 +151,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     /// A `ConcError` a host would throw: got from a real script error, then re-kinded
     /// (the initialiser is internal to Conc).
     static func makeError() -> ConcError {
-        var e = concError { try Interpreter().run("throw error(\"X\", \"y\")") }!
+        var e = concError { try quietInterpreter().run("throw error(\"X\", \"y\")") }!
         e.kind = "ValueError"
         e.message = "host said no"
         return e
@@ -160,7 +160,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     struct SomeSwiftError: Error {}
 
     @Test func hostFunctionSwiftErrorBecomesHostError() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc.define("fail") { _ in throw SomeSwiftError() }
         #expect(try conc.evaluate("let k = nil\ntry { fail() } catch e { k = e.kind }\nk") == .string("HostError"))
         let e = concError { try conc.run("fail()") }
@@ -168,7 +168,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func hostFunctionArityIsChecked() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc.define("two", arity: 2...2) { args in .int(args.count) }
         #expect(try conc.evaluate("two(1, 2)") == .int(2))
         let e = concError { try conc.run("two(1)") }
@@ -178,7 +178,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     // MARK: globals
 
     @Test func globalSubscriptReadsScriptGlobals() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let n = 7\nlet s = \"x\"\nlet xs = [1, 2]")
         #expect(conc["n"] == .int(7))
         #expect(conc["s"] == .string("x"))
@@ -186,12 +186,12 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func globalSubscriptIsNilForAnUndefinedName() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(conc["never_defined"] == nil)
     }
 
     @Test func globalSubscriptWriteIsVisibleToScripts() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc["limit"] = 100
         conc["names"] = ["a", "b"]
         #expect(try conc.evaluate("limit * 2") == .int(200))
@@ -201,7 +201,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func globalSubscriptWriteOverwritesAndReadsBack() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let v = 1")
         conc["v"] = "changed"
         #expect(conc["v"] == .string("changed"))
@@ -209,7 +209,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func globalSubscriptNilWriteUndefinesTheGlobal() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let gone = 1")
         conc["gone"] = nil
         #expect(conc["gone"] == nil)
@@ -218,7 +218,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func globalListIsASnapshotNotALiveReference() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let xs = [1]")
         let before = conc["xs"]
         try conc.run("xs.push(2)")
@@ -296,7 +296,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func evaluateKeepsMapInsertionOrder() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let v = try conc.evaluate("let m = {\"z\": 1, \"a\": 2}\nm[\"m\"] = 3\nm[10] = 4\nm[\"z\"] = 5\nm")
         let keys = v.mapValue?.map(\.key)
         #expect(keys == ["z", "a", "m", 10])
@@ -306,7 +306,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func nestedListsAndMapsRoundTripThroughEvaluate() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let nested: Value = [
             "list": [1, 2.5, "three", nil, true, [[], [["deep": [1]]]]],
             "map": ["inner": ["x": -1, "y": [0.25]]],
@@ -321,7 +321,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func valuesFromScriptsHaveTheExpectedCases() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(try conc.evaluate("7 / 2") == .double(3.5))
         #expect(try conc.evaluate("7 // 2") == .int(3))
         #expect(try conc.evaluate("1 < 2") == .bool(true))
@@ -351,7 +351,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     // MARK: errors
 
     @Test func syntaxErrorCarriesKindAndPosition() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let e = concError { try conc.run("let a = 1\nlet b = 1 +* 2", file: "s.conc") }
         #expect(e?.kind == "SyntaxError")
         #expect(e?.isSyntaxError == true)
@@ -364,7 +364,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func syntaxErrorAtEndOfInputIsIncomplete() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let open = concError { try conc.run("fn f() {") }
         #expect(open?.kind == "SyntaxError")
         #expect(open?.isIncomplete == true)
@@ -383,7 +383,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func runtimeErrorCarriesKindMessageTraceAndPosition() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let e = concError { try conc.run("let a = 1\nlet b = a / 0", file: "r.conc") }
         #expect(e?.kind == "ZeroDivisionError")
         #expect(e?.message.isEmpty == false)
@@ -396,7 +396,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func runtimeErrorTraceListsCallsOutermostFirst() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let src = "fn inner() { return [][1] }\nfn outer() { return inner() }\nouter()"
         let e = concError { try conc.run(src, file: "t.conc") }
         #expect(e?.kind == "IndexError")
@@ -405,7 +405,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func errorDescriptionIsTheCLIDiagnostic() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let e = concError { try conc.run("let b = nope + 1", file: "d.conc") }
         let text = e?.description ?? ""
         #expect(text.hasPrefix("d.conc:1:9: error: NameError: "))
@@ -414,14 +414,14 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func uncaughtNonErrorThrowHasKindError() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let e = concError { try conc.run("throw [1, 2]") }
         #expect(e?.kind == "Error")
         #expect(e?.message == "[1, 2]")
     }
 
     @Test func interpreterIsUsableAfterAnError() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let kept = 5")
         _ = concError { try conc.run("kept = kept / 0") }
         _ = concError { try conc.run("let = ") }
@@ -450,7 +450,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func instructionBudgetStopsAnEndlessLoop() {
         var options = InterpreterOptions()
         options.instructionBudget = 100_000
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         let e = concError { try conc.run("while true {}") }
         #expect(e?.kind == "BudgetExceeded")
     }
@@ -469,7 +469,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func instructionBudgetIsPerEntryPoint() throws {
         var options = InterpreterOptions()
         options.instructionBudget = 200_000
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         try conc.run(fibSource)
         // Each call gets a fresh budget: many small runs add up past it.
         for _ in 0..<30 {
@@ -482,7 +482,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func heapLimitStopsUnboundedGrowth() {
         var options = InterpreterOptions()
         options.heapLimit = 16 << 20
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         let e = concError { try conc.run("let xs = []\nwhile true { xs.push([len(xs), \"item\"]) }") }
         #expect(e?.kind == "MemoryError")
     }
@@ -505,7 +505,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func collectorReclaimsShortLivedGarbage() throws {
         var options = InterpreterOptions()
         options.heapLimit = 64 << 20
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         // About a million strings and two million lists, each dropped at once: hundreds
         // of megabytes in total, far over the limit unless the collector frees them.
         let v = try conc.evaluate("""
@@ -521,7 +521,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
             """)
         // The same allocations, all kept alive, do not fit: so the run above only
         // finished because the collector reclaimed the garbage.
-        let hoarder = Interpreter(options: options)
+        let hoarder = quietInterpreter(options: options)
         let e = concError {
             try hoarder.run("""
                 let keep = []
@@ -540,7 +540,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func collectorKeepsLiveDataIntactUnderPressure() throws {
         var options = InterpreterOptions()
         options.heapLimit = 64 << 20
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         try conc.run("""
             let table = {}
             for i in range(2000) { table[str(i)] = [i, "v" + str(i)] }
@@ -563,7 +563,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func recursionLimitIsEnforced() throws {
         var options = InterpreterOptions()
         options.recursionLimit = 50
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         try conc.run("fn depth(n) { if n == 0 { return 0 } return 1 + depth(n - 1) }")
         #expect(try conc.call("depth", [40]) == .int(40))
         let e = concError { _ = try conc.call("depth", [60]) }
@@ -574,7 +574,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func deepRecursionWithDefaultLimitIsAnErrorNotACrash() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("fn down(n) { return down(n + 1) }")
         let e = concError { _ = try conc.call("down", [0]) }
         #expect(e?.kind == "RecursionError")
@@ -583,7 +583,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func allowFilesFalseMakesFileAccessAnOSError() throws {
         var options = InterpreterOptions()
         options.allowFiles = false
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         let r = concError { try conc.run("read_file(\"/etc/hostname\")") }
         #expect(r?.kind == "OSError")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("conc-embed-\(UUID()).txt").path
@@ -594,7 +594,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func filesWorkWhenAllowed() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("conc-embed-\(UUID()).txt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try conc.run("write_file(\"\(path)\", \"line1\\nline2\")")
@@ -607,27 +607,27 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     @Test func allowEnvironmentFalseMakesEnvAnOSError() throws {
         var options = InterpreterOptions()
         options.allowEnvironment = false
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         let e = concError { try conc.run("env(\"HOME\")") }
         #expect(e?.kind == "OSError")
-        let allowed = Interpreter()
+        let allowed = quietInterpreter()
         #expect(try allowed.evaluate("env(\"PATH\")") == .string(ProcessInfo.processInfo.environment["PATH"] ?? ""))
     }
 
     @Test func scriptArgumentsAreVisibleAsArgs() throws {
         var options = InterpreterOptions()
         options.scriptArguments = ["one", "two words", "--flag"]
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         #expect(try conc.evaluate("args") == ["one", "two words", "--flag"])
         #expect(try conc.evaluate("len(args)") == .int(3))
-        #expect(try Interpreter().evaluate("args") == .list([]))
+        #expect(try quietInterpreter().evaluate("args") == .list([]))
     }
 
     // MARK: several interpreters
 
     @Test func interpretersDoNotShareGlobals() throws {
-        let a = Interpreter()
-        let b = Interpreter()
+        let a = quietInterpreter()
+        let b = quietInterpreter()
         try a.run("let shared = \"a\"\nfn only_a() { return 1 }")
         #expect(b["shared"] == nil)
         let e = concError { try b.run("only_a()") }
@@ -643,7 +643,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
         let results = try await withThrowingTaskGroup(of: (Int, Value).self) { group in
             for k in 0..<4 {
                 group.addTask {
-                    let conc = Interpreter()
+                    let conc = quietInterpreter()
                     conc.output = { _ in }
                     try conc.run(fibSource)
                     try conc.run("let base = \(k)")
@@ -662,7 +662,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 
     @Test func oneInterpreterIsSafeToCallFromManyThreads() async throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let calls = 0\nfn bump(n) { calls += 1\nreturn n * 2 }")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for t in 0..<4 {
@@ -712,7 +712,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
         // (with BudgetExceeded, failing the test) rather than hang the test run.
         var options = InterpreterOptions()
         options.instructionBudget = 3_000_000_000
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         let (e, _) = runAndInterrupt(conc, "while true {}", after: 0.05)
         #expect(e?.kind == "Interrupt")
         // The interpreter is usable afterwards.
@@ -738,7 +738,7 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
         for _ in 0..<6 {
             var options = InterpreterOptions()
             options.instructionBudget = 3_000_000_000
-            let conc = Interpreter(options: options)
+            let conc = quietInterpreter(options: options)
             let (e, _) = runAndInterrupt(conc, "let n = 0\nwhile true {}", after: 0.03)
             #expect(e?.kind == "Interrupt")
             lines.append(e?.line ?? -1)
@@ -755,9 +755,9 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
     }
 }
 
-@Suite struct ReentrantHostTests {
+@Suite(.capturesStderr) struct ReentrantHostTests {
     @Test func hostFunctionMayUseItsOwnInterpreter() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         conc.define("peek", arity: 0...0) { [conc] _ in conc["g"] ?? .nil }
         conc.define("eval_twice", arity: 1...1) { [conc] args in
             let code = args[0].stringValue ?? "nil"

@@ -60,7 +60,7 @@ enum GoldenFiles {
     }
 }
 
-@Suite struct GoldenTests {
+@Suite(.capturesStderr) struct GoldenTests {
     @Test func thereAreManyGoldenScripts() {
         #expect(GoldenFiles.all.count >= 150)
     }
@@ -83,11 +83,10 @@ enum GoldenFiles {
         let expected = GoldenExpectation(source: String(decoding: bytes, as: UTF8.self))
         var options = InterpreterOptions()
         options.instructionBudget = 500_000_000
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         conc.vm.heap.stress = collectorStress
         let out = OutputCollector()
         conc.output = { out.append($0) }
-        conc.errorOutput = { _ in }  // errors that end threads; joins rethrow them
         var failure: ConcError?
         do {
             try conc.run(bytes: bytes, file: path)

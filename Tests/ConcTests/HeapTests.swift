@@ -3,7 +3,7 @@
 import Testing
 @testable import Conc
 
-@Suite struct HeapTests {
+@Suite(.capturesStderr) struct HeapTests {
     /// An interpreter and the number of heap objects right after a collection.
     private func settled(_ conc: Interpreter) -> Int {
         conc.vm.collect()
@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func unreachableObjectsAreFreed() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let before = settled(conc)
         try conc.run("let keep = [1, 2]\nfor i in range(1000) { let tmp = [i, str(i), {\"k\": i}] }")
         let after = settled(conc)
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func reachableThroughContainersAndClosuresSurvives() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("""
             let m = {"list": [1, [2, "deep"]], "s": "text"}
             fn make() { let hidden = ["captured"]; return fn() { return hidden[0] } }
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func cyclesAreCollected() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let before = settled(conc)
         try conc.run("""
             for i in range(500) {
@@ -50,7 +50,7 @@ import Testing
     @Test func collectionRunsDuringLongLoopsAndKeepsResults() throws {
         var options = InterpreterOptions()
         options.heapLimit = 32 << 20
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         let v = try conc.evaluate("""
             let total = 0
             for i in range(200000) {
@@ -67,7 +67,7 @@ import Testing
     @Test func heapLimitStopsRunawayGrowth() {
         var options = InterpreterOptions()
         options.heapLimit = 16 << 20
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         #expect(throws: ConcError.self) {
             try conc.run("let xs = []\nwhile true { xs.push([1, 2, 3]) }")
         }

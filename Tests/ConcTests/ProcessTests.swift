@@ -7,7 +7,7 @@ import Foundation
 import Testing
 @testable import Conc
 
-@Suite struct ProcessTests {
+@Suite(.capturesStderr) struct ProcessTests {
     @Test func thereAreProcessGoldenScripts() {
         #expect(GoldenFiles.processes.count >= 20)
     }
@@ -107,7 +107,7 @@ import Testing
     // MARK: The embedding option
 
     @Test func embeddedInterpretersRefuseToForkByDefault() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(conc.options.allowProcesses == false)
         let v = try conc.evaluate("""
             let m = ""
@@ -137,6 +137,15 @@ import Testing
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
+        // Standard error goes to a file, kept for a failure message, never to the test log.
+        let errURL = try CLI.tempDir().appendingPathComponent("stderr")
+        try Data().write(to: errURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? errHandle.close()
+            try? FileManager.default.removeItem(at: errURL.deletingLastPathComponent())
+        }
+        process.standardError = errHandle
         try process.run()
         let pid = process.processIdentifier
         var transcript = ""
@@ -158,6 +167,9 @@ import Testing
             }
         }
         process.waitUntilExit()
+        if let err = try? String(contentsOf: errURL, encoding: .utf8), !err.isEmpty {
+            StderrCapture.current?.append(err)
+        }
         return (transcript, process.terminationStatus)
     }
 

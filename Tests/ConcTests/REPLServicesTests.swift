@@ -24,40 +24,48 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     return condition()
 }
 
-@Suite struct CompletenessTests {
-    @Test(arguments: [
+/// A REPL entry used as a test argument, named in the test log with its newlines escaped
+/// so each test case stays on one log line.
+struct Entry: Sendable, ExpressibleByStringLiteral, CustomTestStringConvertible {
+    let source: String
+    init(stringLiteral source: String) { self.source = source }
+    var testDescription: String { source.debugDescription }
+}
+
+@Suite(.capturesStderr) struct CompletenessTests {
+    @Test(arguments: [Entry]([
         "1 + 2", "let x = 1", "fn f() { return 1 }", "", "   ", "# only a comment",
         "if x { 1 } else { 2 }", "f(\n1,\n2)", "fn f() {\n  return 1\n}",
         "/* a */ 1", "\"a ${\"b\"} c\"",
-    ])
-    func complete(_ source: String) {
-        #expect(Interpreter.isComplete(source))
+    ]))
+    func complete(_ entry: Entry) {
+        #expect(Interpreter.isComplete(entry.source))
     }
 
-    @Test(arguments: [
+    @Test(arguments: [Entry]([
         "fn f() {", "fn f() {\n  if x {\n", "print(1,", "[1, 2", "let m = {\"a\": 1,",
         "1 +", "let x =", "x +=", "if x", "if x {} else", "while true", "/* open comment",
         "try { f() } catch e {", "spawn", "spawn thread", "for i in", "a and", "f(fn() {",
         "not",
-    ])
-    func incomplete(_ source: String) {
-        #expect(!Interpreter.isComplete(source))
+    ]))
+    func incomplete(_ entry: Entry) {
+        #expect(!Interpreter.isComplete(entry.source))
     }
 
     /// A syntax error that more input could not repair is reported at once.
-    @Test(arguments: [
+    @Test(arguments: [Entry]([
         "let = 1\nfn f() {", "print(\"abc", "\"${x", ")", "1 +* 2 + (", "let x = 1 2",
         "return 1", "xs.len = 3",
-    ])
-    func completeWithAnError(_ source: String) {
-        #expect(Interpreter.isComplete(source))
-        #expect(throws: ConcError.self) { try Interpreter().run(source) }
+    ]))
+    func completeWithAnError(_ entry: Entry) {
+        #expect(Interpreter.isComplete(entry.source))
+        #expect(throws: ConcError.self) { try quietInterpreter().run(entry.source) }
     }
 }
 
-@Suite struct CompletionTests {
+@Suite(.capturesStderr) struct CompletionTests {
     private func session(_ setup: String) throws -> Interpreter {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run(setup)
         return conc
     }
@@ -77,7 +85,7 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 
     @Test func threadAndProcessOnlyAfterSpawn() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(conc.completions(for: "spawn th") == ["thread", "throw"])
         #expect(conc.completions(for: "let p = spawn  pro") == ["process"])
         #expect(conc.completions(for: "th") == ["throw"])
@@ -137,9 +145,9 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 }
 
-@Suite struct REPLEntryTests {
+@Suite(.capturesStderr) struct REPLEntryTests {
     @Test func valuesPrintAsReprAndStatementsPrintNothing() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let out = Collected()
         conc.output = { out.append($0) }
         #expect(try conc.runEntry("1 + 2", file: "<input-1>") == "3")
@@ -158,7 +166,7 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 
     @Test func anErrorKeepsTheSessionAndPointsAtTheEntryItCameFrom() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         _ = try conc.runEntry("let total = 10", file: "<input-1>")
         _ = try conc.runEntry("fn g() {\n  return total / 0\n}", file: "<input-2>")
         do {
@@ -173,7 +181,7 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 
     @Test func disassemblesAGlobalFunction() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("fn add(a, b) { return a + b }\nlet x = 1")
         let listing = try conc.disassemble(function: "add")
         #expect(listing.hasPrefix("function add (<string>:1) params=2"))
@@ -195,9 +203,9 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 }
 
-@Suite struct SessionHostTests {
+@Suite(.capturesStderr) struct SessionHostTests {
     @Test func threadReportShowsWhatEachThreadDoes() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect(conc.threadReport() == "")
         try conc.run("""
             let ev = Event()
@@ -225,7 +233,7 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 
     @Test func shutDownEndsABusyThread() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("let t = spawn thread { while true {} }")
         #expect(conc.threadReport() == "thread-1  running\n")
         conc.shutDown()
@@ -233,7 +241,7 @@ private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool
     }
 
     @Test func flushOutputShowsWhatABusyThreadPrinted() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let out = Collected()
         conc.output = { out.append($0) }
         try conc.run("let stop = false\nlet t = spawn thread { for i in range(1000) {} print(\"from the thread\"); while not stop {} }")

@@ -5,7 +5,7 @@
 import Foundation
 import Testing
 
-@Suite struct REPLTests {
+@Suite(.capturesStderr) struct REPLTests {
     /// A fresh home directory and history file path.
     private func place() throws -> (home: URL, history: URL) {
         let home = try CLI.tempDir()

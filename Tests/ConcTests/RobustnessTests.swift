@@ -7,14 +7,14 @@ import Testing
 
 // `SplitMix64`, the seeded generator, lives beside the grammar tests.
 
-@Suite struct RobustnessTests {
+@Suite(.capturesStderr) struct RobustnessTests {
     /// Runs `source` with tight limits; any outcome but a crash is fine.
     private func survive(_ source: [UInt8]) {
         var options = InterpreterOptions()
         options.instructionBudget = 200_000
         options.heapLimit = 64 << 20
         options.allowFiles = false
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         conc.output = { _ in }
         try? conc.run(bytes: source, file: "fuzz.conc")
     }
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func invalidUTF8IsASyntaxError() {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         #expect {
             try conc.run(bytes: Array("print(\"".utf8) + [0xFF, 0xFE] + Array("\")".utf8), file: "bad.conc")
         } throws: { error in

@@ -32,9 +32,9 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     return false
 }
 
-@Suite(.serialized) struct ThreadStressTests {
+@Suite(.serialized, .capturesStderr) struct ThreadStressTests {
     @Test func sixtyFourThreadsWithALockCountExactly() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let v = try conc.evaluate("""
             let lock = Lock()
             let counter = 0
@@ -54,7 +54,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
         for _ in 0..<5 where !lost {
             var options = InterpreterOptions()
             options.switchInterval = 0.0005
-            let conc = Interpreter(options: options)
+            let conc = quietInterpreter(options: options)
             let v = try conc.evaluate("""
                 let counter = 0
                 fn work() { for i in range(200000) { counter += 1 } }
@@ -73,7 +73,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     @Test func aThousandShortThreadsLeaveNothingBehind() throws {
         let threadsBefore = osThreadCount()
         let fdsBefore = openDescriptorCount()
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let v = try conc.evaluate("""
             let total = 0
             for round in range(10) {
@@ -89,7 +89,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     }
 
     @Test func oneInterpreterServesSeveralSwiftThreads() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("""
             let lock = Lock()
             let hits = 0
@@ -110,7 +110,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
         // `releasesGIL` it keeps counting; without, it stalls until the call returns
         // (the seeds' "greedy" C function).
         func progress(releasing: Bool) throws -> Int {
-            let conc = Interpreter()
+            let conc = quietInterpreter()
             conc.define("host_wait", releasesGIL: releasing) { _ in
                 usleep(200_000)
                 return .nil
@@ -136,7 +136,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     }
 
     @Test func threadErrorsGoToTheErrorOutput() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         let errors = Sink()
         conc.errorOutput = { errors.append($0) }
         let v = try conc.evaluate("""
@@ -151,7 +151,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     }
 
     @Test func waitForThreadsReturnsAThreadsExitStatus() throws {
-        let conc = Interpreter()
+        let conc = quietInterpreter()
         try conc.run("spawn thread { sleep(0.02)\n exit(4) }")
         #expect(conc.waitForThreads() == 4)
     }
@@ -159,8 +159,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     @Test func theInstructionBudgetBindsSpawnedThreads() throws {
         var options = InterpreterOptions()
         options.instructionBudget = 100_000
-        let conc = Interpreter(options: options)
-        conc.errorOutput = { _ in }
+        let conc = quietInterpreter(options: options)
         let v = try conc.evaluate("""
             let t = spawn thread { while true {} }
             let kind = nil
@@ -173,7 +172,7 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
     @Test func threadsCanBeForbidden() throws {
         var options = InterpreterOptions()
         options.allowThreads = false
-        let conc = Interpreter(options: options)
+        let conc = quietInterpreter(options: options)
         #expect(throws: ConcError.self) { try conc.run("spawn thread print(1)") }
     }
 }

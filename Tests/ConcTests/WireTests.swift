@@ -6,7 +6,7 @@ import Testing
 
 /// Encodes the global `name` after running `script`; returns the bytes or the error.
 private func encode(_ script: String, _ name: String = "v") throws -> (Interpreter, Result<[UInt8], ConcError>) {
-    let conc = Interpreter()
+    let conc = quietInterpreter()
     try conc.run(script)
     let result = conc.vm.withGIL { ts -> Result<[UInt8], ConcError> in
         var w = WireWriter()
@@ -27,7 +27,7 @@ private func decode(_ conc: Interpreter, _ bytes: [UInt8]) -> Value? {
     }
 }
 
-@Suite struct WireTests {
+@Suite(.capturesStderr) struct WireTests {
     @Test func everySendableTypeRoundTrips() throws {
         let script = """
             let v = [nil, true, false, 0, -1, 9223372036854775807, -9223372036854775807 - 1,

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 @testable import Conc
 
-@Suite struct CorpusParseTests {
+@Suite(.capturesStderr) struct CorpusParseTests {
     static var corpus: [String] {
         guard let root = packageRoot() else { return [] }
         var files: [String] = []

@@ -3,7 +3,7 @@
 import Testing
 @testable import Conc
 
-@Suite struct ErrorTests {
+@Suite(.capturesStderr) struct ErrorTests {
     @Test func contextChecks() {
         #expect(failure("return 1") == "'return' outside function @1:1")
         #expect(failure("x\n  break") == "'break' outside loop @2:3")

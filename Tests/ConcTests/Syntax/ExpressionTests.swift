@@ -4,7 +4,7 @@
 import Testing
 @testable import Conc
 
-@Suite struct ExpressionTests {
+@Suite(.capturesStderr) struct ExpressionTests {
     @Test func precedenceLadder() throws {
         #expect(try expr("a or b and c") == "(or a (and b c))")
         #expect(try expr("a and b or c") == "(or (and a b) c)")

@@ -212,7 +212,7 @@ func packageRoot(from file: String = #filePath) -> URL? {
     return nil
 }
 
-@Suite struct GrammarTests {
+@Suite(.capturesStderr) struct GrammarTests {
     static let marker = "(* ===== Lexical grammar ===== *)"
 
     /// The grammar file's syntactic and lexical parts, read.

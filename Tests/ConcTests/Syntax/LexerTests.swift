@@ -3,7 +3,7 @@
 import Testing
 @testable import Conc
 
-@Suite struct LexerTests {
+@Suite(.capturesStderr) struct LexerTests {
     @Test func operatorsAndPunctuation() {
         #expect(tokens("+ - * / // % ** == != < <= > >= & | ^ ~ << >> = += -= *= /= //= %=")
             == "+ - * / // % ** == != < <= > >= & | ^ ~ << >> = += -= *= /= //= %=")

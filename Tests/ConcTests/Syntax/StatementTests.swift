@@ -3,7 +3,7 @@
 import Testing
 @testable import Conc
 
-@Suite struct StatementTests {
+@Suite(.capturesStderr) struct StatementTests {
     @Test func letAndAssignment() throws {
         #expect(try tree("let x") == "(let x)")
         #expect(try tree("let x = 1 + 2") == "(let x (+ 1 2))")
