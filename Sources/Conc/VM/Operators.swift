@@ -276,8 +276,26 @@ extension VM {
                 let c = s.compare(t)
                 return orEqual ? c <= 0 : c < 0
             }
+            if let l = x.asList, let m = y.asList { return try listLessThan(ts, l, m, orEqual: orEqual, depth: 0) }
             throw ts.error("TypeError", "'\(orEqual ? "<=" : "<")' not supported between instances of '\(x.typeName)' and '\(y.typeName)'")
         }
+    }
+
+    /// Lists compare as Python's: at the first index where the elements differ, by those
+    /// elements (with the same operator); if one list is a prefix of the other, by length.
+    /// Nesting deeper than `maxEqualityDepth` raises RecursionError, as `==` does.
+    private func listLessThan(_ ts: ThreadState, _ l: ListObj, _ m: ListObj, orEqual: Bool, depth: Int) throws(Unwind) -> Bool {
+        if depth >= maxEqualityDepth {
+            throw ts.error("RecursionError", "maximum recursion depth exceeded in comparison")
+        }
+        // No script code runs while comparing, so neither list can change under the loop.
+        for i in 0..<min(l.count, m.count) {
+            let a = l[i], b = m[i]
+            if try equal(ts, a, b) { continue }
+            if let p = a.asList, let q = b.asList { return try listLessThan(ts, p, q, orEqual: orEqual, depth: depth + 1) }
+            return try lessThan(ts, a, b, orEqual: orEqual)
+        }
+        return orEqual ? l.count <= m.count : l.count < m.count
     }
 
     /// `i < d` (or `<=`) exactly, even where `Double(i)` would round.
