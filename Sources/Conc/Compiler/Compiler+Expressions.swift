@@ -512,7 +512,13 @@ extension Compiler {
         case .name(let n):
             switch resolve(n) {
             case .local(let r):
-                if writesOnlyAtEnd(rhs) {
+                if let op, isCapturedLocal(n) {
+                    // A closure the value calls may assign the variable: read it first, as
+                    // Python does (`x += f()` adds f's result to x as it was before the call).
+                    let t = try fb.allocate()
+                    fb.emit(.move, t, r)
+                    try binaryStep(op, t, value, into: r, at: value.pos)
+                } else if writesOnlyAtEnd(rhs) {
                     try expr(rhs, into: r)
                 } else {
                     let t = try fb.allocate()
@@ -551,9 +557,15 @@ extension Compiler {
     func inplaceAssignment(_ name: String, _ op: Opcode, _ value: Expr, at pos: SourcePos) throws(SyntaxError) {
         let variable = resolve(name)
         if case .local(let r) = variable {
+            // A captured local is read before the value is computed, as above.
+            var current = r
+            if isCapturedLocal(name) {
+                current = try fb.allocate()
+                fb.emit(.move, current, r)
+            }
             let rv = try exprAnyRegister(value)
             fb.pos = value.pos
-            fb.emit(op, r, r, rv)
+            fb.emit(op, r, current, rv)
             return
         }
         let t = try fb.allocate()
@@ -572,6 +584,11 @@ extension Compiler {
         case .global(let g): fb.emit(.setGlobal, t, g)
         case .local: break
         }
+    }
+
+    /// Whether `name` is a local of this function that a closure has captured so far.
+    func isCapturedLocal(_ name: String) -> Bool {
+        fb.lookupLocal(name).map { fb.locals[$0].captured } ?? false
     }
 
     /// `o[i] = value` or `o[i] op= value` (load, operate, store). An int-literal index
