@@ -211,7 +211,7 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
 
     @Test func globalCompoundAssignmentWithAVariableIsNotFused() throws {
         let g = try function("bump", in: "let counter = 0\nfn bump(k) { counter += k }")
-        #expect(g.ops == ["getGlobal", "add", "setGlobal", "returnNil"])
+        #expect(g.ops == ["getGlobal", "inplaceAdd", "setGlobal", "returnNil"])
     }
 
     @Test func localCompoundAssignmentIsOneInstruction() throws {
@@ -251,6 +251,29 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         let text = try quietInterpreter().disassemble(Array("try { throw 1 } catch e { print(e) }".utf8), file: "t.conc")
         #expect(text.contains("handler ["))
         #expect(parseListing(text).first?.ops.contains("throw") == true)
+    }
+
+    /// A function whose loop body is `depth` nested try/finally blocks, the innermost
+    /// doing `break`, `continue` and `return`.
+    private func nestedFinally(depth: Int) -> String {
+        var src = "fn f(n) {\n  let log = []\n  for i in range(n) {\n"
+        for _ in 0..<depth { src += "try {\n" }
+        src += "if i == 0 { continue }\nif i == 1 { break }\nif i == 2 { return log }\n"
+        for k in (0..<depth).reversed() { src += "} finally { log.push(\(k)) }\n" }
+        return src + "  }\n  return log\n}\n"
+    }
+
+    @Test func finallyBlocksAreCompiledOnceSoCodeGrowsLinearlyWithNesting() throws {
+        // Each finally block is emitted once and entered by a jump from every way out,
+        // so each nesting level adds the same few instructions.
+        let sizes = try [10, 20, 40].map { try function("f", in: nestedFinally(depth: $0)).instructions.count }
+        #expect(sizes[2] - sizes[1] == 2 * (sizes[1] - sizes[0]))
+        #expect(sizes[2] < 40 * 30)
+        let conc = Interpreter()
+        try conc.run(nestedFinally(depth: 40))
+        let log = try conc.call("f", [5])
+        #expect(log.listValue?.count == 80)
+        #expect(log.listValue?.first == 39)
     }
 
     @Test func disassemblyShowsConstantsAndSourceLines() throws {

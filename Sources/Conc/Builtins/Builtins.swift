@@ -73,9 +73,11 @@ extension VM {
             let message = args.count > 1 ? String(decoding: try vm.str(ts, args[1]), as: UTF8.self) : ""
             return Val(vm.heap.adopt(ErrorObj(kind: kind.string, message: message)))
         }
-        defineNative("sorted", 1, 1) { ts, args throws(Unwind) in
+        defineNative("sorted", 1, 3) { ts, args throws(Unwind) in
             let vm = ts.vm
-            return vm.list(try vm.sortedValues(ts, try vm.elements(ts, args[0], for: "sorted")))
+            let (key, reverse) = try vm.sortOptions(ts, args, from: 1, "sorted")
+            let items = try vm.elements(ts, args[0], for: "sorted")
+            return vm.list(try vm.sortedValues(ts, items, key: key, reverse: reverse))
         }
         defineNative("min", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: false) }
         defineNative("max", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: true) }

@@ -79,30 +79,117 @@ extension VM {
             l.reverse()
             return .nil
         case .sort:
-            try argCount(ts, m, args, 0...0)
-            l.replace(with: try sortedValues(ts, Array(l.items)))
+            try argCount(ts, m, args, 0...2)
+            let (key, reverse) = try sortOptions(ts, args, from: 0, "sort")
+            guard let key else {
+                l.replace(with: try sortedValues(ts, Array(l.items), reverse: reverse))
+                return .nil
+            }
+            // As in CPython, the list looks empty while the key function runs, and a key
+            // function that changes it makes the sort fail (the sorted items stay).
+            let items = Array(l.items)
+            l.replace(with: [])
+            let sorted: [Val]
+            do throws(Unwind) {
+                sorted = try sortedValues(ts, items, key: key, reverse: reverse)
+            } catch {
+                l.replace(with: items)
+                throw error
+            }
+            let modified = l.count != 0
+            l.replace(with: sorted)
+            if modified { throw ts.error("ValueError", "list modified during sort") }
             return .nil
         default:
             throw noMethod(ts, "list", m)
         }
     }
 
-    /// A stable sort by `<`; a TypeError from comparing unlike values propagates.
-    func sortedValues(_ ts: ThreadState, _ items: [Val]) throws(Unwind) -> [Val] {
+    /// The optional key function (nil: none) and `reverse` flag of `sort` and `sorted`,
+    /// from `args[first...]`.
+    func sortOptions(_ ts: ThreadState, _ args: Args, from first: Int, _ name: String) throws(Unwind) -> (Val?, Bool) {
+        var key: Val?
+        if args.count > first, !args[first].isIdentical(to: .nil) { key = args[first] }
+        var reverse = false
+        if args.count > first + 1 {
+            switch args[first + 1] {
+            case .bool(let b): reverse = b
+            case .int(let i): reverse = i != 0
+            default:
+                throw ts.error("TypeError", "\(name)() reverse must be a bool, not \(args[first + 1].typeName)")
+            }
+        }
+        return (key, reverse)
+    }
+
+    /// A stable sort by `<` (of `key(item)` when there is a key function), as Python's:
+    /// `reverse` sorts in descending order and still keeps equal items in their original
+    /// order. A TypeError from comparing unlike values, or an error from the key
+    /// function, propagates.
+    func sortedValues(_ ts: ThreadState, _ items: [Val], key: Val? = nil, reverse: Bool = false) throws(Unwind) -> [Val] {
         var failure: Unwind?
-        let sorted = items.enumerated().sorted { x, y in
+        guard let key else {
+            // The common case: no key, so no script code runs and nothing needs rooting.
+            let sorted = items.enumerated().sorted { x, y in
+                if failure != nil { return false }
+                let (a, b) = reverse ? (y.element, x.element) : (x.element, y.element)
+                do throws(Unwind) {
+                    if try lessThan(ts, a, b, orEqual: false) { return true }
+                    if try lessThan(ts, b, a, orEqual: false) { return false }
+                } catch {
+                    failure = error
+                    return false
+                }
+                return x.offset < y.offset
+            }
+            if let failure { throw failure }
+            return sorted.map(\.element)
+        }
+        // The key function runs script code, where the collector may run: the items and
+        // the keys are rooted until the sort is done.
+        let mark = ts.nativeRoots.count
+        defer { ts.nativeRoots.removeLast(ts.nativeRoots.count - mark) }
+        ts.nativeRoots.append(contentsOf: items)
+        var keys: [Val] = []
+        keys.reserveCapacity(items.count)
+        for v in items {
+            let k = try callFunction(ts, key, [v])
+            ts.nativeRoots.append(k)
+            keys.append(k)
+        }
+        let order = keys.indices.sorted { i, j in
             if failure != nil { return false }
+            let (a, b) = reverse ? (keys[j], keys[i]) : (keys[i], keys[j])
             do throws(Unwind) {
-                if try lessThan(ts, x.element, y.element, orEqual: false) { return true }
-                if try lessThan(ts, y.element, x.element, orEqual: false) { return false }
+                if try lessThan(ts, a, b, orEqual: false) { return true }
+                if try lessThan(ts, b, a, orEqual: false) { return false }
             } catch {
                 failure = error
                 return false
             }
-            return x.offset < y.offset
+            return i < j
         }
         if let failure { throw failure }
-        return sorted.map(\.element)
+        return order.map { items[$0] }
+    }
+
+    /// `separator.join(items)`: every item must be a string.
+    func joined(_ ts: ThreadState, _ separator: UnsafeBufferPointer<UInt8>, _ items: UnsafeMutableBufferPointer<Val>) throws(Unwind) -> Val {
+        var size = separator.count * max(items.count - 1, 0)
+        for i in 0..<items.count {
+            if case .object(let u) = items[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
+            }
+        }
+        var out = StringBuilder(capacity: size, pool: heap.bytes)
+        for i in 0..<items.count {
+            guard case .object(let u) = items[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
+                throw ts.error("TypeError", "sequence item \(i): expected string, \(items[i].typeName) found")
+            }
+            if i > 0 { out.append(separator) }
+            Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
+        }
+        return string(out)
     }
 
     func mapMethod(_ ts: ThreadState, _ map: MapObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
@@ -156,25 +243,11 @@ extension VM {
             return Val(result)
         case .join:
             try argCount(ts, m, args, 1...1)
-            guard let l = args[0].asList else {
-                throw ts.error("TypeError", "join() argument must be a list, not \(args[0].typeName)")
-            }
-            let separator = s.bytes
-            var size = separator.count * max(l.count - 1, 0)
-            for i in 0..<l.count {
-                if case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
-                    size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
-                }
-            }
-            var out = StringBuilder(capacity: size, pool: heap.bytes)
-            for i in 0..<l.count {
-                guard case .object(let u) = l[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
-                    throw ts.error("TypeError", "join() item \(i) must be a string, not \(l[i].typeName)")
-                }
-                if i > 0 { out.append(separator) }
-                Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
-            }
-            return string(out)
+            // A list is read in place; any other iterable (a string, a map's keys, a
+            // range) is collected first, as Python's `str.join` does.
+            if let l = args[0].asList { return try joined(ts, s.bytes, l.items) }
+            var items = try elements(ts, args[0], for: "join")
+            return try items.withUnsafeMutableBufferPointer { (b) throws(Unwind) -> Val in try joined(ts, s.bytes, b) }
         case .upper, .lower:
             try argCount(ts, m, args, 0...0)
             if s.isASCII {

@@ -40,7 +40,7 @@ extension VM {
         }
         defineNative("env", 1, 1) { ts, args throws(Unwind) in
             let vm = ts.vm
-            let name = try vm.stringArgument(ts, args[0], "env")
+            let name = try vm.osStringArgument(ts, args[0], "env")
             guard vm.options.allowEnvironment else {
                 throw ts.error("OSError", "reading the environment is not allowed here")
             }
@@ -51,7 +51,7 @@ extension VM {
         }
         defineNative("read_file", 1, 1) { ts, args throws(Unwind) in
             let vm = ts.vm
-            let path = try vm.stringArgument(ts, args[0], "read_file")
+            let path = try vm.osStringArgument(ts, args[0], "read_file")
             try vm.checkFiles(ts)
             var result: Result<[UInt8], FileError> = .failure(FileError(message: ""))
             try vm.blocking(ts) { result = readWholeFile(path) }
@@ -67,8 +67,11 @@ extension VM {
         }
         defineNative("write_file", 2, 2) { ts, args throws(Unwind) in
             let vm = ts.vm
-            let path = try vm.stringArgument(ts, args[0], "write_file")
-            let text = try vm.str(ts, args[1])
+            let path = try vm.osStringArgument(ts, args[0], "write_file")
+            // As Python's `write`, only a string is written: `write_file(p, 5)` is a mistake.
+            guard let text = args[1].asString.map({ Array($0.bytes) }) else {
+                throw ts.error("TypeError", "write_file() argument 2 must be a string, not \(args[1].typeName)")
+            }
             try vm.checkFiles(ts)
             var failure: FileError?
             try vm.blocking(ts) { failure = writeWholeFile(path, text) }
@@ -84,6 +87,14 @@ extension VM {
             return line.map { vm.string($0) } ?? .nil
         }
         setGlobal("args", list(scriptArguments.map { string($0) }))
+    }
+
+    /// A string handed to the operating system (a path, an environment variable's name):
+    /// the C call would silently cut it at a NUL byte, so that is a ValueError, as in Python.
+    func osStringArgument(_ ts: ThreadState, _ v: Val, _ function: String) throws(Unwind) -> String {
+        let s = try stringArgument(ts, v, function)
+        if let o = v.asString, o.bytes.contains(0) { throw ts.error("ValueError", "embedded null byte") }
+        return s
     }
 
     func checkFiles(_ ts: ThreadState) throws(Unwind) {

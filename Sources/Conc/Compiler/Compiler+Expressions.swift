@@ -271,7 +271,8 @@ extension Compiler {
         let saved = fb.freeRegister
         defer { fb.freeRegister = saved }
         if op == .add || op == .sub, case .intLiteral(let i) = rhs.kind {
-            let imm = op == .add ? i : (i == Int.min ? nil : -i)
+            // `x - 0` stays a subtraction: for x = -0.0 it gives -0.0, and `x + 0` 0.0.
+            let imm = op == .add ? i : (i == Int.min || i == 0 ? nil : -i)
             if let imm, Instruction.immediateRange.contains(imm) {
                 fb.pos = pos
                 fb.emit(.addInt, dest, left, imm)
@@ -502,12 +503,22 @@ extension Compiler {
     func assignment(_ target: Expr, _ op: BinaryOp?, _ value: Expr) throws(SyntaxError) {
         // `x op= v` is `x = x op v`: load, operate, store; never one fused instruction,
         // so a thread switch between the load and the store can lose an update.
+        if let op, let inplace = Compiler.inplaceOpcode(for: op, value), case .name(let n) = target.kind {
+            try inplaceAssignment(n, inplace, value, at: target.pos)
+            return
+        }
         let rhs = op.map { Expr(kind: .binary($0, target, value), pos: value.pos) } ?? value
         switch target.kind {
         case .name(let n):
             switch resolve(n) {
             case .local(let r):
-                if writesOnlyAtEnd(rhs) {
+                if let op, isCapturedLocal(n) {
+                    // A closure the value calls may assign the variable: read it first, as
+                    // Python does (`x += f()` adds f's result to x as it was before the call).
+                    let t = try fb.allocate()
+                    fb.emit(.move, t, r)
+                    try binaryStep(op, t, value, into: r, at: value.pos)
+                } else if writesOnlyAtEnd(rhs) {
                     try expr(rhs, into: r)
                 } else {
                     let t = try fb.allocate()
@@ -531,6 +542,55 @@ extension Compiler {
         }
     }
 
+    /// The in-place form of `x op= value`, for `+=` and `*=` (a list changes in place,
+    /// as Python's). `n += 1` keeps its immediate form: a list cannot take a number there.
+    static func inplaceOpcode(for op: BinaryOp, _ value: Expr) -> Opcode? {
+        switch op {
+        case .add: return Compiler.hasConstantForm(value) ? nil : .inplaceAdd
+        case .mul: return .inplaceMul
+        default: return nil
+        }
+    }
+
+    /// `name += value` or `name *= value`: load, operate in place, store, as three
+    /// instructions for a global or captured variable (the thread race stays visible).
+    func inplaceAssignment(_ name: String, _ op: Opcode, _ value: Expr, at pos: SourcePos) throws(SyntaxError) {
+        let variable = resolve(name)
+        if case .local(let r) = variable {
+            // A captured local is read before the value is computed, as above.
+            var current = r
+            if isCapturedLocal(name) {
+                current = try fb.allocate()
+                fb.emit(.move, current, r)
+            }
+            let rv = try exprAnyRegister(value)
+            fb.pos = value.pos
+            fb.emit(op, r, current, rv)
+            return
+        }
+        let t = try fb.allocate()
+        fb.pos = pos
+        switch variable {
+        case .upvalue(let u): fb.emit(.getUpvalue, t, u)
+        case .global(let g): fb.emit(.getGlobal, t, g)
+        case .local: break
+        }
+        let rv = try exprAnyRegister(value)
+        fb.pos = value.pos
+        fb.emit(op, t, t, rv)
+        fb.pos = pos
+        switch variable {
+        case .upvalue(let u): fb.emit(.setUpvalue, t, u)
+        case .global(let g): fb.emit(.setGlobal, t, g)
+        case .local: break
+        }
+    }
+
+    /// Whether `name` is a local of this function that a closure has captured so far.
+    func isCapturedLocal(_ name: String) -> Bool {
+        fb.lookupLocal(name).map { fb.locals[$0].captured } ?? false
+    }
+
     /// `o[i] = value` or `o[i] op= value` (load, operate, store). An int-literal index
     /// uses the immediate forms; the object and the index are evaluated once.
     func indexAssignment(_ o: Expr, _ i: Expr, _ op: BinaryOp?, _ value: Expr, at pos: SourcePos) throws(SyntaxError) {
@@ -551,7 +611,7 @@ extension Compiler {
         if let k { fb.emit(.getIndexInt, t, ro, k) } else { fb.emit(.getIndex, t, ro, ri) }
         let rv = try exprAnyRegister(value)
         fb.pos = value.pos
-        fb.emit(Compiler.opcode(for: op), t, t, rv)
+        fb.emit(Compiler.inplaceOpcode(for: op, value) ?? Compiler.opcode(for: op), t, t, rv)
         store(t)
     }
 

@@ -243,43 +243,70 @@ final class Compiler {
         fb.freeRegister = state
     }
 
-    /// `break` or `continue`: runs the `finally` code of every `try` it leaves, closes
-    /// captured locals of the blocks it leaves, and jumps.
+    /// `break` or `continue`.
     func leaveLoop(isBreak: Bool) throws(SyntaxError) {
-        let loop = fb.loops[fb.loops.count - 1]
-        let resumed = try runFinallyBlocks(downTo: loop.tryCount)
-        if let (reg, captured) = fb.localsAbove(depth: loop.depth), captured {
-            fb.emit(.close, reg)
-        }
-        let j = fb.emitJump(.jump)
-        for t in resumed { t.resume(at: fb.code.count) }
-        if isBreak {
-            fb.loops[fb.loops.count - 1].breakJumps.append(j)
-        } else {
-            fb.loops[fb.loops.count - 1].continueJumps.append(j)
-        }
+        let loop = fb.loops.count - 1
+        try emitExit(isBreak ? .break(loop: loop) : .continue(loop: loop), value: nil)
     }
 
-    /// Emits, innermost first, the `finally` code of the `try` contexts above `count`,
-    /// each outside its own handler's range. Returns the contexts to resume after the
-    /// jump that leaves them.
-    func runFinallyBlocks(downTo count: Int) throws(SyntaxError) -> [TryContext] {
+    /// Leaves by `exit` (`value` holds what a `return` returns; nil returns nil). Runs
+    /// the exit code of each `with` it leaves, innermost first and outside that `with`'s
+    /// own handler, until it meets a `finally` block: it enters that block with the exit
+    /// pending, and the block's dispatch goes on from there when it ends. With no
+    /// `finally` in the way, it closes the captured locals it leaves and jumps or returns.
+    func emitExit(_ exit: PendingExit, value: Int?) throws(SyntaxError) {
+        let floor: Int
+        switch exit {
+        case .return: floor = 0
+        case .break(let l), .continue(let l): floor = fb.loops[l].tryCount
+        }
         var suspended: [TryContext] = []
+        defer { for t in suspended { t.resume(at: fb.code.count) } }
         let saved = fb.tries
-        var i = fb.tries.count - 1
-        while i >= count {
-            let t = fb.tries[i]
+        var i = saved.count - 1
+        while i >= floor {
+            let t = saved[i]
             t.suspend(at: fb.code.count)
             suspended.append(t)
-            if let f = t.finally {
-                // While this finally runs, only the contexts outside it are active.
+            switch t.finally {
+            case .exitWith(let register, let member, let pos):
+                // While the exit runs, only the contexts outside it are active.
                 fb.tries = Array(saved[..<i])
-                try emitFinally(f)
+                try emitWithExit(register, member, pos)
                 fb.tries = saved
+            case .block(let f):
+                enterFinally(f, exit, value: value)
+                return
+            case nil:
+                break
             }
             i -= 1
         }
-        return suspended
+        switch exit {
+        case .return:
+            if let value { fb.emit(.return, value) } else { fb.emit(.returnNil) }
+        case .break(let l), .continue(let l):
+            if let (reg, captured) = fb.localsAbove(depth: fb.loops[l].depth), captured {
+                fb.emit(.close, reg)
+            }
+            let j = fb.emitJump(.jump)
+            if case .break = exit { fb.loops[l].breakJumps.append(j) } else { fb.loops[l].continueJumps.append(j) }
+        }
+    }
+
+    /// Jumps into the `finally` block `f` with `exit` pending. The locals of the blocks
+    /// left are closed first, since the finally block reuses their registers.
+    func enterFinally(_ f: FinallyBlock, _ exit: PendingExit, value: Int?) {
+        if let (reg, captured) = fb.localsAbove(depth: f.depth), captured { fb.emit(.close, reg) }
+        if case .return = exit {
+            if let value {
+                if value != f.valueRegister { fb.emit(.move, f.valueRegister, value) }
+            } else {
+                fb.emit(.loadNil, f.valueRegister)
+            }
+        }
+        fb.emit(.loadInt, f.stateRegister, f.code(for: exit))
+        f.entryJumps.append(fb.emitJump(.jump))
     }
 
     func returnStatement(_ value: Expr?) throws(SyntaxError) {
@@ -287,14 +314,12 @@ final class Compiler {
         var r: Int?
         if let value { r = try exprAnyRegister(value) }
         if !fb.tries.isEmpty, let v = r, v < saved {
-            // A local: copy it, since a finally block may assign it.
+            // A local: copy it, since a `with` exit or finally block may assign it.
             let t = try fb.allocate()
             fb.emit(.move, t, v)
             r = t
         }
-        let resumed = try runFinallyBlocks(downTo: 0)
-        if let r { fb.emit(.return, r) } else { fb.emit(.returnNil) }
-        for t in resumed { t.resume(at: fb.code.count) }
+        try emitExit(.return, value: r)
         fb.freeRegister = saved
     }
 
@@ -302,9 +327,15 @@ final class Compiler {
 
     func tryStatement(_ body: Block, _ catchName: String?, _ catchBody: Block?, _ finallyBody: Block?) throws(SyntaxError) {
         let errorRegister = try fb.allocate()
-        let finallyCode = finallyBody.map { FinallyAction.block($0) }
+        var finally: FinallyBlock?
+        if let finallyBody {
+            finally = FinallyBlock(block: finallyBody, valueRegister: errorRegister,
+                                   stateRegister: try fb.allocate(), depth: fb.depth)
+        }
+        let firstFree = fb.freeRegister
+        let finallyCode = finally.map { FinallyAction.block($0) }
         // While the body and the catch block run, errors go to the catch block (if any)
-        // or straight to the finally-on-error code.
+        // or straight to the finally block.
         let bodyContext = TryContext(register: errorRegister, at: fb.code.count,
                                      finally: catchBody == nil ? finallyCode : nil)
         fb.tries.append(bodyContext)
@@ -325,10 +356,10 @@ final class Compiler {
         if let catchBody {
             beginScope()
             if let catchName { try declareLocal(catchName, register: errorRegister, at: catchBody.end) }
-            fb.freeRegister = errorRegister + 1
+            fb.freeRegister = firstFree
             try block(catchBody)
             endScope()
-            fb.freeRegister = errorRegister + 1
+            fb.freeRegister = firstFree
             endJumps.append(fb.emitJump(.jump))
         }
         if let outerContext {
@@ -338,14 +369,18 @@ final class Compiler {
         } else if catchBody == nil {
             handlerTargets[0] = (bodyContext, fb.code.count)
         }
-        if let finallyBody {
-            // The error path: run the finally block, then throw the error again.
-            fb.freeRegister = errorRegister + 1
-            try block(finallyBody)
-            fb.emit(.throw, errorRegister)
+        if let finally, let finallyBody {
+            // The error path enters with the error to rethrow, the normal ends of the body
+            // and the catch block with nothing pending.
+            fb.emit(.loadInt, finally.stateRegister, FinallyBlock.rethrow)
+            finally.entryJumps.append(fb.emitJump(.jump))
             for j in endJumps { try fb.patch(j) }
             endJumps = []
+            fb.emit(.loadInt, finally.stateRegister, FinallyBlock.fallThrough)
+            for j in finally.entryJumps { try fb.patch(j) }
+            fb.freeRegister = firstFree
             try block(finallyBody)
+            try finallyDispatch(finally)
         }
         for j in endJumps { try fb.patch(j) }
         for (context, target) in handlerTargets {
@@ -355,6 +390,21 @@ final class Compiler {
             }
         }
         fb.freeRegister = errorRegister
+    }
+
+    /// The end of a finally block: go where its state code says. Falling through (code
+    /// 0) passes every test; each pending exit continues as if it started here, so it
+    /// runs the `with` exits and finally blocks outside this one.
+    func finallyDispatch(_ f: FinallyBlock) throws(SyntaxError) {
+        fb.pos = f.block.end
+        let notRethrow = fb.emitJump(.jumpIfNotEqInt, f.stateRegister, FinallyBlock.rethrow)
+        fb.emit(.throw, f.valueRegister)
+        try fb.patch(notRethrow)
+        for (i, exit) in f.exits.enumerated() {
+            let next = fb.emitJump(.jumpIfNotEqInt, f.stateRegister, 2 + i)
+            try emitExit(exit, value: f.valueRegister)
+            try fb.patch(next)
+        }
     }
 
     /// `with e as name { body }`: enter, then the body guarded like a try/finally whose
@@ -371,17 +421,17 @@ final class Compiler {
         fb.emit(.move, scratch, value)
         fb.emit(.invoke, scratch, enter, 0)
         let errorRegister = try fb.allocate()
-        let exitCode = FinallyAction.exitWith(register: value, member: exit, pos: pos)
-        let context = TryContext(register: errorRegister, at: fb.code.count, finally: exitCode)
+        let context = TryContext(register: errorRegister, at: fb.code.count,
+                                 finally: .exitWith(register: value, member: exit, pos: pos))
         fb.tries.append(context)
         try block(body)
         context.suspend(at: fb.code.count)
         fb.tries.removeLast()
-        try emitFinally(exitCode)
+        try emitWithExit(value, exit, pos)
         let end = fb.emitJump(.jump)
         let target = fb.code.count
         fb.freeRegister = errorRegister + 1
-        try emitFinally(exitCode)
+        try emitWithExit(value, exit, pos)
         fb.emit(.throw, errorRegister)
         try fb.patch(end)
         for s in context.segments {
@@ -392,16 +442,12 @@ final class Compiler {
         fb.freeRegister = value
     }
 
-    func emitFinally(_ action: FinallyAction) throws(SyntaxError) {
-        switch action {
-        case .block(let b):
-            try block(b)
-        case .exitWith(let value, let member, let pos):
-            let s = try fb.allocate()
-            fb.pos = pos
-            fb.emit(.move, s, value)
-            fb.emit(.invoke, s, member, 0)
-            fb.freeRegister = s
-        }
+    /// The exit of a `with` block: call the exit method of the value in `register`.
+    func emitWithExit(_ register: Int, _ member: Int, _ pos: SourcePos) throws(SyntaxError) {
+        let s = try fb.allocate()
+        fb.pos = pos
+        fb.emit(.move, s, register)
+        fb.emit(.invoke, s, member, 0)
+        fb.freeRegister = s
     }
 }

@@ -11,7 +11,7 @@ struct Local {
 }
 
 /// A `try` (or `with`) region being compiled. Its handler covers the code emitted while
-/// it is active, except stretches where it is suspended: the inlined `finally` code run
+/// it is active, except stretches where it is suspended: the inlined `with` exit code run
 /// by a `break`, `continue` or `return` that leaves it must not be caught by it.
 final class TryContext {
     /// The register that receives the thrown value (everything from here up is closed).
@@ -37,10 +37,56 @@ final class TryContext {
 
 /// The code a `try` region runs on the way out.
 enum FinallyAction {
-    /// A `finally` block.
-    case block(Block)
+    /// A `finally` block, compiled once and entered by a jump from every way out.
+    case block(FinallyBlock)
     /// The end of a `with` block: call the exit method of the value in `register`.
     case exitWith(register: Int, member: Int, pos: SourcePos)
+}
+
+/// A way out of a `finally` block once it has run: where control was going when it
+/// entered the block (besides falling through, code 0, and rethrowing, code 1).
+enum PendingExit: Hashable {
+    case `return`
+    /// `break` out of the loop at this index of `FunctionBuilder.loops`.
+    case `break`(loop: Int)
+    case `continue`(loop: Int)
+}
+
+/// A `finally` block being compiled. Its code exists once: every way into it (the end
+/// of the body, an error, a `break`, `continue` or `return` that leaves the body) sets
+/// `stateRegister` to a small code for where to go next and jumps to it; the block ends
+/// with a dispatch on that code. Inlining the block at each way out instead would make
+/// code size grow exponentially with the nesting depth of `try`/`finally`, since each
+/// copy holds copies of the blocks nested in it.
+final class FinallyBlock {
+    let block: Block
+    /// Holds the error being rethrown, or the value being returned.
+    let valueRegister: Int
+    /// Holds the code of the pending action: 0 fall through, 1 rethrow, 2... `exits`.
+    let stateRegister: Int
+    /// The scope depth of the `try` statement: locals above it are left on entry.
+    let depth: Int
+    /// The pending exits other than falling through and rethrowing, in code order.
+    var exits: [PendingExit] = []
+    /// Jumps to the start of the block, patched when it is emitted.
+    var entryJumps: [Int] = []
+
+    init(block: Block, valueRegister: Int, stateRegister: Int, depth: Int) {
+        self.block = block
+        self.valueRegister = valueRegister
+        self.stateRegister = stateRegister
+        self.depth = depth
+    }
+
+    static let fallThrough = 0
+    static let rethrow = 1
+
+    /// The state code for `exit`, assigned on first use.
+    func code(for exit: PendingExit) -> Int {
+        if let i = exits.firstIndex(of: exit) { return 2 + i }
+        exits.append(exit)
+        return 1 + exits.count
+    }
 }
 
 /// A loop being compiled: where `continue` goes, and the jumps `break` leaves to patch.

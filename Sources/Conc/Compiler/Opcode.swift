@@ -63,6 +63,11 @@ enum Opcode: UInt8, CaseIterable {
     case sub
     /// R[A] = R[B] * R[C]
     case mul
+    /// R[A] = R[B] += R[C]: `x += y` with a register operand; a list R[B] is extended in
+    /// place by any iterable R[C] (and stays the result), anything else is `add`
+    case inplaceAdd
+    /// R[A] = R[B] *= R[C]: a list R[B] is repeated in place, anything else is `mul`
+    case inplaceMul
     /// R[A] = R[B] / R[C] (always a float)
     case div
     /// R[A] = R[B] // R[C]

@@ -116,7 +116,7 @@ extension VM {
                         for i in 0..<c {
                             try mapSet(ts, map, regs[b + 2 * i], regs[b + 2 * i + 1])
                         }
-                    case .add, .addOpen, .addMore, .addClose:
+                    case .add, .addOpen, .addMore, .addClose, .inplaceAdd:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let y = regs[Int(truncatingIfNeeded: w >> 44)]
                         if case .int(let i) = x, case .int(let j) = y {
@@ -142,7 +142,7 @@ extension VM {
                         } else {
                             regs[a] = try arith(ts, .sub, x, y)
                         }
-                    case .mul:
+                    case .mul, .inplaceMul:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let y = regs[Int(truncatingIfNeeded: w >> 44)]
                         if case .int(let i) = x, case .int(let j) = y {
@@ -151,8 +151,10 @@ extension VM {
                             regs[a] = .int(r)
                         } else if case .double(let i) = x, case .double(let j) = y {
                             regs[a] = .double(i * j)
-                        } else {
+                        } else if UInt8(truncatingIfNeeded: w) == Opcode.mul.rawValue {
                             regs[a] = try arith(ts, .mul, x, y)
+                        } else {
+                            regs[a] = try inplaceArith(ts, .inplaceMul, x, y)
                         }
                     case .addConst, .subConst, .mulConst, .divConst, .floorDivConst, .modConst:
                         regs[a] = try arithConst(ts, UInt8(truncatingIfNeeded: w), regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],

@@ -11,6 +11,8 @@ extension VM {
     /// from `s = s + t` when it holds the only reference). Any other operands take the
     /// plain path of `+`.
     func chainAdd(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        // `inplaceAdd` shares the dispatch loop's fast paths of `add` and comes here for the rest.
+        if op == .inplaceAdd { return try inplaceArith(ts, op, x, y) }
         guard case .object(let a) = x, case .object(let b) = y,
               a._withUnsafeGuaranteedRef({ $0.kind }) == .string, b._withUnsafeGuaranteedRef({ $0.kind }) == .string
         else {
@@ -85,11 +87,41 @@ extension VM {
         throw ts.error("TypeError", "unsupported operand type(s) for \(VM.symbol(op)): '\(x.typeName)' and '\(y.typeName)'")
     }
 
+    /// `x += y` and `x *= n` past the number fast paths: a list is extended (by any
+    /// iterable, as Python's `list.__iadd__`) or repeated in place, so every alias sees
+    /// it; anything else gets `x + y` or `x * n`.
+    func inplaceArith(_ ts: ThreadState, _ op: Opcode, _ x: Val, _ y: Val) throws(Unwind) -> Val {
+        guard let l = x.asList else { return try arith(ts, op == .inplaceAdd ? .add : .mul, x, y) }
+        if op == .inplaceAdd {
+            var iterable = y.asList != nil || y.asMap != nil || y.asString != nil
+            if case .object(let u) = y, u.takeUnretainedValue().kind == .range { iterable = true }
+            if !iterable { throw ts.error("TypeError", "'\(y.typeName)' object is not iterable") }
+            // A copy first: `xs += xs` appends the list as it was.
+            let items = try elements(ts, y, for: "list +=")
+            heap.noteAllocation(l.reserve(items.count))
+            for v in items { l.append(v) }
+            return x
+        }
+        guard case .int(let n) = y else {
+            throw ts.error("TypeError", "can't multiply sequence by non-int of type '\(y.typeName)'")
+        }
+        if n <= 0 || l.count == 0 {
+            l.replace(with: [])
+            return x
+        }
+        let (total, o) = l.count.multipliedReportingOverflow(by: n)
+        if o || total > 1 << 28 { throw ts.error("MemoryError", "repeated list is too long") }
+        let once = Array(l.items)
+        heap.noteAllocation(l.reserve(total - once.count))
+        for _ in 1..<n { for v in once { l.append(v) } }
+        return x
+    }
+
     static func symbol(_ op: Opcode) -> String {
         switch op {
-        case .add, .addInt: return "+"
+        case .add, .addInt, .inplaceAdd: return "+"
         case .sub: return "-"
-        case .mul: return "*"
+        case .mul, .inplaceMul: return "*"
         case .div: return "/"
         case .floorDiv: return "//"
         case .mod: return "%"
@@ -265,8 +297,26 @@ extension VM {
                 let c = s.compare(t)
                 return orEqual ? c <= 0 : c < 0
             }
+            if let l = x.asList, let m = y.asList { return try listLessThan(ts, l, m, orEqual: orEqual, depth: 0) }
             throw ts.error("TypeError", "'\(orEqual ? "<=" : "<")' not supported between instances of '\(x.typeName)' and '\(y.typeName)'")
         }
+    }
+
+    /// Lists compare as Python's: at the first index where the elements differ, by those
+    /// elements (with the same operator); if one list is a prefix of the other, by length.
+    /// Nesting deeper than `maxEqualityDepth` raises RecursionError, as `==` does.
+    private func listLessThan(_ ts: ThreadState, _ l: ListObj, _ m: ListObj, orEqual: Bool, depth: Int) throws(Unwind) -> Bool {
+        if depth >= maxEqualityDepth {
+            throw ts.error("RecursionError", "maximum recursion depth exceeded in comparison")
+        }
+        // No script code runs while comparing, so neither list can change under the loop.
+        for i in 0..<min(l.count, m.count) {
+            let a = l[i], b = m[i]
+            if try equal(ts, a, b) { continue }
+            if let p = a.asList, let q = b.asList { return try listLessThan(ts, p, q, orEqual: orEqual, depth: depth + 1) }
+            return try lessThan(ts, a, b, orEqual: orEqual)
+        }
+        return orEqual ? l.count <= m.count : l.count < m.count
     }
 
     /// `i < d` (or `<=`) exactly, even where `Double(i)` would round.

@@ -73,6 +73,9 @@ final class ThreadState {
     var handle: ThreadHandle?
     /// The callee and arguments of a spawned thread until it starts running them.
     var startValues: [Val] = []
+    /// Values a built-in holds only in Swift while it calls back into Conc code (the
+    /// items and keys of a sort with a key function), so that a collection keeps them.
+    var nativeRoots: [Val] = []
 
     init(vm: VM, name: String, maxFrames: Int) {
         self.vm = vm
@@ -120,6 +123,7 @@ final class ThreadState {
         }
         for u in openUpvalues { marker.mark(u.takeUnretainedValue()) }
         for v in startValues { marker.mark(v) }
+        for v in nativeRoots { marker.mark(v) }
         if let e = pendingError { marker.mark(e) }
         if let h = handle { marker.mark(h) }
         for l in heldLocks { marker.mark(l) }
