@@ -27,6 +27,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzzer (see Tests/fuzz/run) and, built without FUZZING, its reproducer.
+        .executableTarget(name: "ConcFuzz", dependencies: ["Conc"]),
         .testTarget(name: "ConcTests", dependencies: ["Conc"], exclude: ["Golden"]),
     ]
 )

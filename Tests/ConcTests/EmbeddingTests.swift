@@ -487,6 +487,21 @@ private let fibSource = "fn fib(n) { if n < 2 { return n } return fib(n-1) + fib
         #expect(e?.kind == "MemoryError")
     }
 
+    @Test func heapLimitRefusesOneHugeRepeatUpFront() throws {
+        // From the fuzzer: `"x" * 4294967296` allocated 4 GB before the limit was
+        // looked at. A repeat that could never fit raises MemoryError before allocating.
+        var options = InterpreterOptions()
+        options.heapLimit = 16 << 20
+        let (conc, sink) = capturing(options)
+        try conc.run("""
+            for make in [fn() { return "x" * 4294967296 }, fn() { return "ab" * 100000000 }, fn() { return [0] * 100000000 }] {
+                try { make() } catch e { print(e.kind) }
+            }
+            print(len("x" * 1000000))
+            """)
+        #expect(sink.value == "MemoryError\nMemoryError\nMemoryError\n1000000\n")
+    }
+
     @Test func heapLimitCannotBeCaughtByTheScript() {
         var options = InterpreterOptions()
         options.heapLimit = 16 << 20

@@ -240,6 +240,15 @@ struct Entry: Sendable, ExpressibleByStringLiteral, CustomTestStringConvertible 
         #expect(eventually { conc.threadReport() == "" })
     }
 
+    @Test func shutDownEndsARelayOfSpawningThreads() throws {
+        // From the fuzzer: each thread spawns its successor and ends before it reaches a
+        // safe point, so only a spawn that refuses after shutDown ends the relay.
+        let conc = Interpreter()
+        try conc.run("fn relay() { spawn thread relay() }\nspawn thread relay()")
+        conc.shutDown()
+        #expect(eventually { conc.threadReport() == "" })
+    }
+
     @Test func flushOutputShowsWhatABusyThreadPrinted() throws {
         let conc = quietInterpreter()
         let out = Collected()

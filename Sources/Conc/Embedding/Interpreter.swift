@@ -203,6 +203,13 @@ public final class Interpreter: @unchecked Sendable {
         exclusive { _ in Conc.flushOutputOnCrash(vm.output) }
     }
 
+    /// How many threads the scripts spawned are still alive (pool workers included).
+    /// For the fuzzing harness, which must see every thread of one input end before it
+    /// runs the next: after `shutDown()` they end soon, but not all at once.
+    package var runningThreadCount: Int {
+        exclusive { _ in vm.spawnedLive }
+    }
+
     /// Sends what `print` and `write` have buffered to `output` now. Output is
     /// otherwise sent when the buffer fills, when a thread blocks and when a call
     /// returns, so a host showing the prints of threads that run in the background

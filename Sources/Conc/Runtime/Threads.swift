@@ -80,6 +80,10 @@ extension VM {
     /// `spawn thread callee(args)`.
     func spawnThread(_ ts: ThreadState, callee: Val, args: Args) throws(Unwind) -> Val {
         if !options.allowThreads { throw ts.error("OSError", "threads are not allowed here") }
+        // After an exit() (or a host's shutDown) no new thread starts: a thread that
+        // spawns its successor before it reaches a safe point would otherwise keep a
+        // relay of threads alive forever (found by the fuzzer).
+        if let code = pendingExitCode { throw .exit(code) }
         if spawnedLive >= options.maxThreads {
             throw ts.error("OSError", "too many threads (the limit is \(options.maxThreads))")
         }
@@ -121,7 +125,9 @@ extension VM {
         ts.startValues = []
         var outcome: Val = .nil
         var failed = false
-        do {
+        do throws(Unwind) {
+            // A thread spawned just before an exit() was asked for does not start.
+            if let code = pendingExitCode { throw Unwind.exit(code) }
             outcome = try callFunction(ts, callee, args)
         } catch {
             switch error {

@@ -80,6 +80,12 @@ final class Heap {
     private var permanent: [Obj] = []
     /// The heap limit in bytes (0: none).
     var limit = 0
+
+    /// Whether one object of `bytes` bytes could never fit under the limit. The limit
+    /// is otherwise checked after a collection, once the memory is taken; an operation
+    /// that builds a single huge object (`"x" * 4294967296`) asks first, so it raises
+    /// `MemoryError` instead of making the host allocate gigabytes (found by the fuzzer).
+    func exceedsLimit(_ bytes: Int) -> Bool { limit > 0 && bytes > limit }
     private(set) var collections = 0
     /// The mark bits and worklist, kept between collections.
     private var reusableMarker = Marker()

@@ -254,7 +254,9 @@ extension VM {
         // As Python: a size past the largest int is an OverflowError, one merely too
         // large to allocate a MemoryError.
         if o { throw ts.error("OverflowError", "repeated string is too long") }
-        if total > 1 << 32 { throw ts.error("MemoryError", "repeated string is too long") }
+        if total > 1 << 32 || heap.exceedsLimit(total) {
+            throw ts.error("MemoryError", "repeated string is too long")
+        }
         var out: [UInt8] = []
         out.reserveCapacity(total)
         for _ in 0..<n { out.append(contentsOf: s.bytes) }
@@ -264,7 +266,9 @@ extension VM {
     private func repeatList(_ ts: ThreadState, _ l: ListObj, _ n: Int) throws(Unwind) -> Val {
         if n <= 0 || l.count == 0 { return list([]) }
         let (total, o) = l.count.multipliedReportingOverflow(by: n)
-        if o || total > 1 << 28 { throw ts.error("MemoryError", "repeated list is too long") }
+        if o || total > 1 << 28 || heap.exceedsLimit(total * MemoryLayout<Val>.stride) {
+            throw ts.error("MemoryError", "repeated list is too long")
+        }
         let r = ListObj(capacity: total)
         for _ in 0..<n { for v in l.items { r.append(v) } }
         return Val(heap.adopt(r))
