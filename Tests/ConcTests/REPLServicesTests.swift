@@ -220,6 +220,7 @@ struct Entry: Sendable, ExpressibleByStringLiteral, CustomTestStringConvertible 
         let settled = eventually {
             report = conc.threadReport()
             return report.contains("sleeping") && report.contains("waiting for lock#1")
+                && report.contains("waiting on event#1")
         }
         #expect(settled, "\(report)")
         #expect(report == """

@@ -44,8 +44,6 @@ extension VM {
             guard vm.options.allowEnvironment else {
                 throw ts.error("OSError", "reading the environment is not allowed here")
             }
-            // getenv would stop at a NUL and look up another name; Python refuses it.
-            if name.utf8.contains(0) { throw ts.error("ValueError", "embedded null byte") }
             guard let v = getenv(name) else { return .nil }
             return vm.string(String(cString: v))
         }

@@ -34,14 +34,7 @@ private func errnoMessage(_ path: String) -> FileError {
     FileError(message: "\(path): \(String(cString: strerror(errno)))")
 }
 
-/// A path with a NUL in it would be cut short at the NUL by the C library, naming
-/// another file; Python refuses it ("embedded null byte"), and so does Conc.
-private func nulInPath(_ path: String) -> FileError? {
-    path.utf8.contains(0) ? FileError(message: "embedded null byte in path") : nil
-}
-
 func readWholeFile(_ path: String) -> Result<[UInt8], FileError> {
-    if let e = nulInPath(path) { return .failure(e) }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { return .failure(errnoMessage(path)) }
     defer { close(fd) }
@@ -59,7 +52,6 @@ func readWholeFile(_ path: String) -> Result<[UInt8], FileError> {
 }
 
 func writeWholeFile(_ path: String, _ bytes: [UInt8]) -> FileError? {
-    if let e = nulInPath(path) { return e }
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     if fd < 0 { return errnoMessage(path) }
     defer { close(fd) }

@@ -54,10 +54,10 @@ final class ProcessPoolObj: PoolObj {
         if let m = manager { marker.mark(Val(m)) }
     }
 
-    /// Forks the workers and starts the manager.
     /// The most workers a pool may fork.
     static let maxWorkers = 1024
 
+    /// Forks the workers and starts the manager.
     func start(_ vm: VM, _ ts: ThreadState) throws(Unwind) {
         for _ in 0..<size {
             let (mine, theirs) = try vm.makePipeEnds(ts)

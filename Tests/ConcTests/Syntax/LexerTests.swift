@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func numbers() {
-        #expect(tokens("42 1_000_000 0xff 0XFF 0x_1") == "error: invalid number literal @1:24")
+        #expect(tokens("42 1_000_000 0xff 0XFF 0x__1") == "error: invalid number literal @1:24")
+        #expect(tokens("0x_1 0X_ff") == "int:1 int:255")
         #expect(tokens("42 1_000_000 0xff 0XFF 0xdead_beef") == "int:42 int:1000000 int:255 int:255 int:3735928559")
         #expect(tokens("3.14 1e9 2.5e-3 1E+2 1_0.5") == "float:3.14 float:1000000000.0 float:0.0025 float:100.0 float:10.5")
         #expect(tokens("9223372036854775807") == "int:9223372036854775807")
