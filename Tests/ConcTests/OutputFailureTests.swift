@@ -25,7 +25,7 @@ private func shell(_ command: String) throws -> (status: Int32, stderr: String) 
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-@Suite struct OutputFailureTests {
+@Suite(.capturesStderr) struct OutputFailureTests {
     @Test func fullDeviceIsAnError() throws {
         let r = try shell("\"$CONC\" -e 'print(1)' > /dev/full")
         #expect(r.status == 1)
