@@ -127,36 +127,22 @@ extension VM {
     /// order. A TypeError from comparing unlike values, or an error from the key
     /// function, propagates.
     func sortedValues(_ ts: ThreadState, _ items: [Val], key: Val? = nil, reverse: Bool = false) throws(Unwind) -> [Val] {
-        var failure: Unwind?
-        guard let key else {
-            // The common case: no key, so no script code runs and nothing needs rooting.
-            let sorted = items.enumerated().sorted { x, y in
-                if failure != nil { return false }
-                let (a, b) = reverse ? (y.element, x.element) : (x.element, y.element)
-                do throws(Unwind) {
-                    if try lessThan(ts, a, b, orEqual: false) { return true }
-                    if try lessThan(ts, b, a, orEqual: false) { return false }
-                } catch {
-                    failure = error
-                    return false
-                }
-                return x.offset < y.offset
-            }
-            if let failure { throw failure }
-            return sorted.map(\.element)
-        }
-        // The key function runs script code, where the collector may run: the items and
-        // the keys are rooted until the sort is done.
+        var keys = items
         let mark = ts.nativeRoots.count
         defer { ts.nativeRoots.removeLast(ts.nativeRoots.count - mark) }
-        ts.nativeRoots.append(contentsOf: items)
-        var keys: [Val] = []
-        keys.reserveCapacity(items.count)
-        for v in items {
-            let k = try callFunction(ts, key, [v])
-            ts.nativeRoots.append(k)
-            keys.append(k)
+        if let key {
+            // The key function runs script code, where the collector may run: the items
+            // and the keys are rooted until the sort is done.
+            ts.nativeRoots.append(contentsOf: items)
+            keys = []
+            keys.reserveCapacity(items.count)
+            for v in items {
+                let k = try callFunction(ts, key, [v])
+                ts.nativeRoots.append(k)
+                keys.append(k)
+            }
         }
+        var failure: Unwind?
         let order = keys.indices.sorted { i, j in
             if failure != nil { return false }
             let (a, b) = reverse ? (keys[j], keys[i]) : (keys[i], keys[j])
