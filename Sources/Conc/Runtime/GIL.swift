@@ -66,7 +66,7 @@ final class GIL: @unchecked Sendable {
 
     init(interval: Double) {
         intervalNanos = GIL.nanos(interval)
-        intervalSeconds = interval > 1e-6 ? interval : 1e-6
+        intervalSeconds = GIL.atLeastAMicrosecond(interval)
         mutex = makeMutex()
         released = makeMonotonicCondition()
         handedOver = makeMonotonicCondition()
@@ -82,9 +82,11 @@ final class GIL: @unchecked Sendable {
     /// (1e10 s, inf) becomes a day: `timedWait` waits at most that long at a time
     /// anyway, and a day without a forced switch is, in practice, never.
     private static func nanos(_ seconds: Double) -> Int {
-        guard seconds > 1e-6 else { return 1_000 }  // nan too
-        return Int(min(seconds, 86_400) * 1e9)
+        Int(min(atLeastAMicrosecond(seconds), 86_400) * 1e9)
     }
+
+    /// An interval as the GIL keeps it: nan, zero and negatives become a microsecond.
+    private static func atLeastAMicrosecond(_ seconds: Double) -> Double { seconds > 1e-6 ? seconds : 1e-6 }
 
     /// The switch interval as set, in seconds (what `switch_interval()` reports).
     private var intervalSeconds: Double
@@ -94,7 +96,7 @@ final class GIL: @unchecked Sendable {
         get { withMutex { intervalSeconds } }
         set {
             withMutex {
-                intervalSeconds = newValue > 1e-6 ? newValue : 1e-6
+                intervalSeconds = GIL.atLeastAMicrosecond(newValue)
                 intervalNanos = GIL.nanos(newValue)
             }
         }

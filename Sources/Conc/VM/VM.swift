@@ -45,15 +45,7 @@ final class OutputBuffer {
     /// handler.
     func flushForCrash() {
         guard sink == nil else { return }
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(1, base + off, raw.count - off)
-                if n <= 0 { return }
-                off += n
-            }
-        }
+        writeAll(fd: 1, bytes)
     }
 }
 
