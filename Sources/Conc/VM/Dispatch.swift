@@ -95,7 +95,7 @@ extension VM {
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
                         let list: Unmanaged<ListObj>
                         if UInt8(truncatingIfNeeded: w) == Opcode.newList.rawValue {
-                            list = heap.adopt(ListObj(capacity: c))
+                            list = heap.newList(capacity: c)
                             regs[a] = Val(list)
                         } else {
                             // The compiler put the list there with newList.

@@ -110,10 +110,12 @@ extension VM {
         let stop = adjust(try bound(hi), st < 0 ? -1 : count)
         if st == 1 {
             if let l = x.asList {
-                let r = ListObj(capacity: max(stop - start, 0))
-                var i = start
-                while i < stop { r.append(l[i]); i += 1 }
-                return Val(heap.adopt(r))
+                let r = heap.newList(capacity: max(stop - start, 0))
+                r._withUnsafeGuaranteedRef { r in
+                    var i = start
+                    while i < stop { r.append(l[i]); i += 1 }
+                }
+                return Val(r)
             }
             return string(x.asString!.substring(from: start, to: max(start, stop)))
         }

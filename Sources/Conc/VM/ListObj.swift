@@ -10,7 +10,9 @@ final class ListObj: Obj {
     @exclusivity(unchecked) private var capacity: Int
 
     init(capacity: Int = 0) {
-        self.capacity = max(capacity, 4)
+        // Exactly the room asked for (a literal `[a, b]` never grows), and some room
+        // for an empty list, which will.
+        self.capacity = capacity > 0 ? capacity : 4
         buf = rawAllocate(Val.self, capacity: self.capacity)
         count = 0
         super.init(kind: .list)
@@ -22,6 +24,19 @@ final class ListObj: Obj {
     }
 
     deinit { rawFree(buf) }
+
+    /// Whether the heap keeps this list for reuse once it is dead: only small ones, so
+    /// that no large buffer outlives its list.
+    var isReusable: Bool { capacity <= 16 }
+
+    /// Makes a dead list an empty one with room for `n` elements, keeping its buffer:
+    /// what `init(capacity:)` does without an allocation. Returns the bytes the buffer
+    /// grew by.
+    @inline(__always)
+    func reuse(capacity n: Int) -> Int {
+        count = 0
+        return reserve(n)
+    }
 
     override var typeName: String { "list" }
     override var isTruthy: Bool { count != 0 }

@@ -31,7 +31,7 @@ extension VM {
                     if op == .addClose || t.byteCount == 0 || s.byteCount == 0 {
                         if t.byteCount == 0 { return x }
                         if s.byteCount == 0 { return y }
-                        return Val(h.adopt(StrObj.concatenation(s, t, pool: h.bytes)))
+                        return Val(StrObj.concatenation(s, t, heap: h))
                     }
                     return Val(h.adopt(StrObj.growableConcatenation(s, t, pool: h.bytes)))
                 }
@@ -49,7 +49,7 @@ extension VM {
                     if t.byteCount == 0 { return x }
                     if s.byteCount == 0 { return y }
                     return heapRef._withUnsafeGuaranteedRef { h in
-                        Val(h.adopt(StrObj.concatenation(s, t, pool: h.bytes)))
+                        Val(StrObj.concatenation(s, t, heap: h))
                     }
                 }
             }
@@ -68,15 +68,17 @@ extension VM {
             break
         }
         if let s = x.asString {
-            if op == .add, let t = y.asString { return Val(heap.adopt(StrObj.concatenation(s, t, pool: heap.bytes))) }
+            if op == .add, let t = y.asString { return Val(StrObj.concatenation(s, t, heap: heap)) }
             if op == .mul, case .int(let n) = y { return try repeatString(ts, s, n) }
         }
         if let l = x.asList {
             if op == .add, let m = y.asList {
-                let r = ListObj(capacity: l.count + m.count)
-                for v in l.items { r.append(v) }
-                for v in m.items { r.append(v) }
-                return Val(heap.adopt(r))
+                let r = heap.newList(capacity: l.count + m.count)
+                r._withUnsafeGuaranteedRef { r in
+                    for v in l.items { r.append(v) }
+                    for v in m.items { r.append(v) }
+                }
+                return Val(r)
             }
             if op == .mul, case .int(let n) = y { return try repeatList(ts, l, n) }
         }

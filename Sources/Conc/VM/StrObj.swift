@@ -86,12 +86,12 @@ final class StrObj: Obj {
 
     /// The concatenation of two strings.
     @inline(__always)
-    static func concatenation(_ a: StrObj, _ b: StrObj, pool: BytePool) -> StrObj {
+    static func concatenation(_ a: StrObj, _ b: StrObj, heap: Heap) -> Unmanaged<StrObj> {
         let n = a.byteCount + b.byteCount
-        let (p, c) = pool.buffer(for: n)
+        let (p, c) = heap.bytes.buffer(for: n)
         p.initialize(from: a.storage, count: a.byteCount)
         (p + a.byteCount).initialize(from: b.storage, count: b.byteCount)
-        return StrObj(adopting: p, byteCount: n, sizeClass: c, count: a.count + b.count)
+        return heap.newString(adopting: p, byteCount: n, sizeClass: c, count: a.count + b.count)
     }
 
 
@@ -125,6 +125,34 @@ final class StrObj: Obj {
         count += t.count
         return grown
     }
+
+    /// Gives back what this dead string owns (its bytes to `pool` or to malloc), so
+    /// that the heap can keep the object for `reuse` instead of freeing it.
+    func retire(to pool: BytePool) {
+        if sizeClass == 0 { rawFree(storage) } else { pool.release(storage, sizeClass) }
+        if let c = checkpoints { rawFree(c) }
+        checkpoints = nil
+        storage = StrObj.noBytes
+        sizeClass = StrObj.retired
+        byteCount = 0
+        count = 0
+    }
+
+    /// Makes a retired string this new one: what `init(adopting:...)` does without an
+    /// allocation.
+    @inline(__always)
+    func reuse(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) {
+        self.storage = storage
+        self.byteCount = byteCount
+        self.sizeClass = sizeClass
+        self.count = count
+        growable = false
+        hashed = false
+    }
+
+    /// The class of a retired string, which owns no bytes.
+    private static let retired: UInt8 = 0xFF
+    nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     /// Pooled bytes go back to the pool when the collector sweeps the string (see
     /// `returnBytes`); bytes from malloc go back here.
@@ -337,5 +365,13 @@ struct StringBuilder {
     /// The finished string; the builder must not be used afterwards.
     func finish() -> StrObj {
         StrObj(adopting: storage, byteCount: count, sizeClass: sizeClass)
+    }
+
+    /// The finished string, made by `heap` (which may reuse a dead one); the builder
+    /// must not be used afterwards.
+    @inline(__always)
+    func finish(in heap: Heap) -> Unmanaged<StrObj> {
+        heap.newString(adopting: storage, byteCount: count, sizeClass: sizeClass,
+                       count: StrObj.scalarCount(storage, count))
     }
 }

@@ -205,6 +205,7 @@ final class VM {
         if n <= VM.shortStringLength, let v = bytes.withContiguousStorageIfAvailable({ shortString($0) }) {
             return v
         }
+        if let v = bytes.withContiguousStorageIfAvailable({ Val(heap.newString(copying: $0)) }) { return v }
         return Val(heap.adopt(StrObj(bytes: bytes, pool: heap.bytes)))
     }
 
@@ -213,17 +214,26 @@ final class VM {
     @inline(__always)
     func shortString(_ bytes: UnsafeBufferPointer<UInt8>) -> Val {
         if bytes.count == 1, bytes[0] < 0x80 { return asciiStrings[Int(bytes[0])] }
-        let h = StrObj.hash(of: bytes)
-        let slot = h & (VM.shortStringSlots - 1)
-        if let u = shortStrings[slot], u._withUnsafeGuaranteedRef({
-            $0.byteCount == bytes.count && memcmp($0.storage, bytes.baseAddress!, bytes.count) == 0
-        }) {
-            return Val(u)
-        }
-        let s = heap.adopt(StrObj(copying: bytes, pool: heap.bytes))
+        let (found, h, slot) = sharedShortString(bytes)
+        if let found { return Val(found) }
+        let s = heapRef._withUnsafeGuaranteedRef { $0.newString(copying: bytes) }
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
         shortStrings[slot] = s
         return Val(s)
+    }
+
+    /// The shared short string with these bytes if there is one; else the bytes' hash
+    /// and the cache slot a new one goes to.
+    @inline(__always)
+    private func sharedShortString(_ bytes: UnsafeBufferPointer<UInt8>) -> (Unmanaged<StrObj>?, Int, Int) {
+        let h = StrObj.hash(of: bytes)
+        let slot = h & (VM.shortStringSlots - 1)
+        if let u = shortStrings[slot], let base = bytes.baseAddress, u._withUnsafeGuaranteedRef({
+            $0.byteCount == bytes.count && memcmp($0.storage, base, bytes.count) == 0
+        }) {
+            return (u, h, slot)
+        }
+        return (nil, h, slot)
     }
 
     func string(_ s: String) -> Val {
@@ -232,13 +242,27 @@ final class VM {
     }
 
     /// A finished builder's string.
+    /// A finished builder's string. A short one is shared like `shortString`'s; a new
+    /// string takes over the builder's buffer.
     func string(_ builder: StringBuilder) -> Val {
-        if builder.count <= VM.shortStringLength {
-            let v = builder.count == 0 ? Val(emptyString) : builder.withBytes { shortString($0) }
+        let n = builder.count
+        if n == 0 || (n == 1 && builder.withBytes { $0[0] < 0x80 }) {
+            let v = n == 0 ? Val(emptyString) : builder.withBytes { asciiStrings[Int($0[0])] }
             builder.discard()
             return v
         }
-        return Val(heap.adopt(builder.finish()))
+        return heapRef._withUnsafeGuaranteedRef { heap in
+            if n > VM.shortStringLength { return Val(builder.finish(in: heap)) }
+            let (found, h, slot) = builder.withBytes { sharedShortString($0) }
+            if let found {
+                builder.discard()
+                return Val(found)
+            }
+            let s = builder.finish(in: heap)
+            s._withUnsafeGuaranteedRef { $0.presetHash(h) }
+            shortStrings[slot] = s
+            return Val(s)
+        }
     }
 
     func list(_ items: [Val]) -> Val { Val(heap.adopt(ListObj(items))) }
