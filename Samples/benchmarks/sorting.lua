@@ -3,7 +3,7 @@
 -- what a stable sort of records made in id order gives; sorted() is a copy
 -- then table.sort, reverse is a ">" comparator.
 
-local function weigh(xs)
+function weigh(xs)
     local c = 0
     for i = 1, #xs do
         c = (c + ((i - 1) % 1000 + 1) * xs[i]) % 1000000007
