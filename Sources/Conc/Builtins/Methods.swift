@@ -63,8 +63,7 @@ extension VM {
                 throw ts.error("TypeError", "list indices must be integers, not \(args[0].typeName)")
             }
             if i < 0 { i = max(0, i &+ l.count) }
-            heap.noteAllocation(l.reserve(1))
-            l.insert(args[1], at: min(i, l.count))
+            l.insert(args[1], at: min(i, l.count), heap: heap)
             return .nil
         case .remove, .index:
             try argCount(ts, m, args, 1...1)
@@ -82,22 +81,22 @@ extension VM {
             try argCount(ts, m, args, 0...2)
             let (key, reverse) = try sortOptions(ts, args, from: 0, "sort")
             guard let key else {
-                l.replace(with: try sortedValues(ts, Array(l.items), reverse: reverse))
+                l.replace(with: try sortedValues(ts, Array(l.items), reverse: reverse), heap: heap)
                 return .nil
             }
             // As in CPython, the list looks empty while the key function runs, and a key
             // function that changes it makes the sort fail (the sorted items stay).
             let items = Array(l.items)
-            l.replace(with: [])
+            l.replace(with: [], heap: heap)
             let sorted: [Val]
             do throws(Unwind) {
                 sorted = try sortedValues(ts, items, key: key, reverse: reverse)
             } catch {
-                l.replace(with: items)
+                l.replace(with: items, heap: heap)
                 throw error
             }
             let modified = l.count != 0
-            l.replace(with: sorted)
+            l.replace(with: sorted, heap: heap)
             if modified { throw ts.error("ValueError", "list modified during sort") }
             return .nil
         default:
@@ -222,16 +221,16 @@ extension VM {
             let result = heap.register(ListObj())
             var start = 0
             while let i = s.find(needle, from: start) {
-                result.append(string(src[start..<i]))
+                result.appendToNew(string(src[start..<i]))
                 start = i + needle.count
             }
-            result.append(string(src[start...]))
+            result.appendToNew(string(src[start...]))
             return Val(result)
         case .join:
             try argCount(ts, m, args, 1...1)
             // A list is read in place; any other iterable (a string, a map's keys, a
             // range) is collected first, as Python's `str.join` does.
-            if let l = args[0].asList { return try joined(ts, s.bytes, l.items) }
+            if let l = args[0].asList { return try joined(ts, s.bytes, UnsafeMutableBufferPointer(mutating: l.items)) }
             var items = try elements(ts, args[0], for: "join")
             return try items.withUnsafeMutableBufferPointer { (b) throws(Unwind) -> Val in try joined(ts, s.bytes, b) }
         case .upper, .lower:

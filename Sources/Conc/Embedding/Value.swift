@@ -143,7 +143,7 @@ extension VM {
             let m = heap.register(MapObj(capacity: pairs.count))
             for p in pairs {
                 let k = value(from: p.key)
-                if let h = keyHash(k) { m.set(k, value(from: p.value), hash: h) }
+                if let h = keyHash(k) { m.set(k, value(from: p.value), hash: h, heap: heap) }
             }
             return Val(m)
         case .function(let name): return global(name) ?? .nil

@@ -149,7 +149,7 @@ struct WireReader {
             for _ in 0..<n {
                 guard let k = read(vm, depth: depth + 1), let h = keyHash(k),
                       let v = read(vm, depth: depth + 1) else { return nil }
-                m.set(k, v, hash: h)
+                m.set(k, v, hash: h, heap: vm.heap)
             }
             return Val(m)
         case .error:

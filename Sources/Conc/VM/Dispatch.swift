@@ -85,7 +85,7 @@ extension VM {
                     case .setUpvalue:
                         let u = closure._withUnsafeGuaranteedRef { $0.upvalues[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] }
                         let v = regs[a]
-                        u._withUnsafeGuaranteedRef { $0.location.pointee = v }
+                        u._withUnsafeGuaranteedRef { $0.store(v, heap: heap) }
                     case .close:
                         ts.closeUpvalues(from: base + a)
                     case .closure:
@@ -105,7 +105,7 @@ extension VM {
                             heap.noteAllocation(grown)
                         }
                         list._withUnsafeGuaranteedRef { l in
-                            for i in 0..<c { l.append(regs[b + i]) }
+                            for i in 0..<c { l.append(regs[b + i], heap: heap) }
                         }
                     case .newMap, .mapInsert:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
@@ -352,13 +352,15 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             let k = j < 0 ? j &+ count : j
                             if k >= 0 && k < count {
-                                buf[k] = regs[Int(truncatingIfNeeded: w >> 44)]
+                                let v = regs[Int(truncatingIfNeeded: w >> 44)]
+                                buf[k] = v
+                                l._withUnsafeGuaranteedRef { $0.noteStored(v, at: k, heap: heap) }
                                 continue
                             }
                         }
                         if case .object(let u) = x, u._withUnsafeGuaranteedRef({ $0.kind }) == .map, let h = keyHash(i) {
                             let v = regs[Int(truncatingIfNeeded: w >> 44)]
-                            let grown = Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.set(i, v, hash: h) }
+                            let grown = Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.set(i, v, hash: h, heap: heap) }
                             if grown > 0 { heap.noteAllocation(grown) }
                             continue
                         }
@@ -384,7 +386,9 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             let k = j < 0 ? j &+ count : j
                             if k >= 0 && k < count {
-                                buf[k] = regs[Int(truncatingIfNeeded: w >> 44)]
+                                let v = regs[Int(truncatingIfNeeded: w >> 44)]
+                                buf[k] = v
+                                l._withUnsafeGuaranteedRef { $0.noteStored(v, at: k, heap: heap) }
                                 continue
                             }
                         }
@@ -555,7 +559,10 @@ extension VM {
     @inline(never)
     func safePoint(_ ts: ThreadState) throws(Unwind) {
         if heap.collectionDue || heap.stress {
-            collect()
+            collect(major: heap.majorDue)
+            // Past the limit after a minor collection, the old generation's dead may
+            // be what fills it: only a major one can tell.
+            if heap.limit > 0 && heap.liveBytes > heap.limit { collect(major: true) }
             if heap.limit > 0 && heap.liveBytes > heap.limit {
                 throw Unwind.fatal(kind: "MemoryError", message: "heap limit of \(heap.limit) bytes exceeded")
             }

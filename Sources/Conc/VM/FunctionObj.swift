@@ -95,12 +95,29 @@ final class Upvalue: Obj {
 
     deinit { if let cell { rawFree(cell) } }
 
-    func close() {
+    /// Moves the value off the stack into the upvalue's own cell.
+    func close(heap: Heap) {
         let c = rawAllocate(Val.self, capacity: 1)
-        c.initialize(to: location.pointee)
+        let v = location.pointee
+        c.initialize(to: v)
         cell = c
         location = c
         stackIndex = -1
+        noteStored(v, heap: heap)
+    }
+
+    /// Stores `v` as the variable's value.
+    @inline(__always)
+    func store(_ v: Val, heap: Heap) {
+        location.pointee = v
+        noteStored(v, heap: heap)
+    }
+
+    /// The write barrier (see Heap.swift); an open upvalue's value is on the stack, a
+    /// root, so only a closed one needs it.
+    @inline(__always)
+    private func noteStored(_ v: Val, heap: Heap) {
+        if gcState == GCState.old && cell != nil && v.isYoungObject { heap.remember(self) }
     }
 
     override func trace(_ marker: inout Marker) {

@@ -27,14 +27,19 @@ struct Marker {
     fileprivate var bits: [UInt64]
     /// Unmanaged, so that pushing and popping an object touches no reference count.
     fileprivate var work: [Unmanaged<Obj>] = []
+    /// Objects below this table index are old and, in a minor collection, taken as
+    /// marked without being traced; the bits cover the objects from here on.
+    fileprivate var boundary = 0
 
     fileprivate init() { bits = [] }
 
-    /// Clears the marks for `count` objects, keeping the buffers: a fresh large buffer
-    /// per collection would make malloc consolidate all its small free chunks each time.
-    fileprivate mutating func reset(count: Int) {
+    /// Clears the marks for the objects from table index `boundary` to `count`,
+    /// keeping the buffers: a fresh large buffer per collection would make malloc
+    /// consolidate all its small free chunks each time.
+    fileprivate mutating func reset(boundary: Int, count: Int) {
+        self.boundary = boundary
         bits.removeAll(keepingCapacity: true)
-        bits.append(contentsOf: repeatElement(0, count: (count + 63) / 64))
+        bits.append(contentsOf: repeatElement(0, count: (count - boundary + 63) / 64))
         work.removeAll(keepingCapacity: true)
     }
 
@@ -47,15 +52,17 @@ struct Marker {
 
     @inline(__always)
     mutating func mark(_ u: Unmanaged<Obj>) {
-        let i = u._withUnsafeGuaranteedRef { $0.heapIndex }
+        let i = u._withUnsafeGuaranteedRef { $0.heapIndex } &- boundary
+        if i < 0 { return }
         let word = i >> 6, bit = UInt64(1) << UInt64(i & 63)
         if bits[word] & bit != 0 { return }
         bits[word] |= bit
         work.append(u)
     }
 
-    fileprivate func isMarked(_ i: Int) -> Bool {
-        bits[i >> 6] & (UInt64(1) << UInt64(i & 63)) != 0
+    fileprivate func isMarked(_ index: Int) -> Bool {
+        let i = index - boundary
+        return i < 0 || bits[i >> 6] & (UInt64(1) << UInt64(i & 63)) != 0
     }
 
     /// Whether `o` was reached (for pruning weak tables between mark and sweep).
@@ -67,17 +74,34 @@ final class Heap {
     @exclusivity(unchecked) private var objects: [Unmanaged<Obj>] = []
     /// The buffers of short strings' bytes.
     let bytes = BytePool()
-    /// Bytes allocated since the last collection (an estimate).
+    /// Bytes allocated since the last collection (an estimate): new objects and the
+    /// growth of old ones.
     @exclusivity(unchecked) private(set) var debt = 0
-    /// Collect when `debt` passes this: the larger of 1 MB and what survived the last
-    /// collection. A small young heap costs a few percent more instructions than a
-    /// large one but keeps freshly allocated memory in the core's 2 MB L2 cache: on
-    /// the strings and closures benchmarks a 16 MB threshold missed L2 twenty times
-    /// as often (simulated with cachegrind) and ran about 20% slower.
-    private var threshold = Heap.minimumThreshold
+    /// The part of `debt` that new objects took.
+    @exclusivity(unchecked) private var newBytes = 0
+    /// Collect when `debt` passes this. A small young generation costs a few percent
+    /// more instructions than a large one but keeps freshly allocated memory in the
+    /// core's 2 MB L2 cache: on the strings and closures benchmarks a 16 MB threshold
+    /// missed L2 twenty times as often (simulated with cachegrind) and ran about 20%
+    /// slower.
     static let minimumThreshold = 1 << 20
-    /// Bytes that survived the last collection.
+    /// An estimate of the bytes alive after the last collection: exact after a major
+    /// one; after a minor one, the old generation, dead objects included.
     private(set) var liveBytes = 0
+
+    /// Objects `[0, oldCount)` of the table are old: they survived a collection. The
+    /// others were made since the last one. Every collection promotes every survivor.
+    @exclusivity(unchecked) private var oldCount = 0
+    /// Old objects that were given a young object since the last collection (the
+    /// write barrier's set; see `remember`).
+    @exclusivity(unchecked) private var remembered: [Unmanaged<Obj>] = []
+    /// Old handles. Their fields change under the runtime's own locks, without the
+    /// barrier, so every minor collection traces them.
+    private var oldHandles: [Unmanaged<Obj>] = []
+    /// A major collection is due once the old generation passes this: twice what
+    /// survived the last major one.
+    private var majorThreshold = 4 * Heap.minimumThreshold
+    private(set) var minorCollections = 0
     /// Set when a collection is due; the dispatch loop checks it at its safe point.
     @exclusivity(unchecked) var collectionDue = false
     /// Collect at every safe point (`CONC_GC_STRESS=1`), to test that every root is
@@ -147,6 +171,7 @@ final class Heap {
     func register<T: Obj>(_ o: T) -> T {
         o.heapIndex = objects.count
         objects.append(Unmanaged<Obj>.passRetained(o))
+        newBytes &+= o.byteSize
         noteAllocation(o.byteSize)
         return o
     }
@@ -163,9 +188,11 @@ final class Heap {
     private func enter<T: Obj>(_ u: Unmanaged<T>) -> Unmanaged<T> {
         let size = u._withUnsafeGuaranteedRef { obj in
             obj.heapIndex = objects.count
+            obj.gcState = GCState.young
             return obj.byteSize
         }
         objects.append(Unmanaged<Obj>.fromOpaque(u.toOpaque()))
+        newBytes &+= size
         noteAllocation(size)
         return u
     }
@@ -174,34 +201,69 @@ final class Heap {
     @inline(__always)
     func noteAllocation(_ bytes: Int) {
         debt &+= bytes
-        if debt > threshold { collectionDue = true }
+        if debt > Heap.minimumThreshold { collectionDue = true }
+    }
+
+    /// The write barrier's slow path: an old object `o` was just given a young one,
+    /// which a minor collection, tracing no old object, would otherwise miss. Callers
+    /// check `o.gcState == GCState.old` first (see `ListObj.store` and friends).
+    @inline(never)
+    func remember(_ o: Obj) {
+        o.gcState = GCState.remembered
+        remembered.append(Unmanaged.passUnretained(o))
     }
 
     func makePermanent(_ o: Obj) { permanent.append(o) }
 
 
+    /// Whether the collection due now should be a major one.
+    var majorDue: Bool {
+        stress ? collections % 16 == 0 : liveBytes > majorThreshold
+    }
+
     /// Marks from the given roots, lets `pruneWeak` forget what is about to die, then
-    /// frees everything unmarked.
-    func collect(markRoots: (inout Marker) -> Void, pruneWeak: (borrowing Marker) -> Void) {
+    /// frees everything unmarked. A minor collection (`major` false) marks and sweeps
+    /// only the young generation: old objects count as reached, and the remembered
+    /// set and the old handles stand in for the old generation's references to young
+    /// objects. A major one marks and sweeps everything.
+    func collect(major: Bool, markRoots: (inout Marker) -> Void, pruneWeak: (borrowing Marker) -> Void) {
         var marker = reusableMarker
         reusableMarker = Marker()
         defer { reusableMarker = marker }
-        marker.reset(count: objects.count)
+        let boundary = major ? 0 : oldCount
+        marker.reset(boundary: boundary, count: objects.count)
         for o in permanent { marker.mark(o) }
         markRoots(&marker)
-        // The bytes that survive are counted here, while each object's memory is at
-        // hand, rather than in the sweep, which would touch every live object again.
+        if !major {
+            for u in remembered { u._withUnsafeGuaranteedRef { $0.traceRemembered(&marker) } }
+            for u in oldHandles { u._withUnsafeGuaranteedRef { $0.trace(&marker) } }
+        }
+        // Each object reached is traced, promoted, and its bytes counted here, while
+        // its memory is at hand, rather than in the sweep, which would touch every
+        // live object again. In a minor collection these are the young survivors.
         var live = 0
         while let u = marker.work.popLast() {
             live &+= u._withUnsafeGuaranteedRef { o in
                 o.trace(&marker)
+                if o.gcState == GCState.young {
+                    o.gcState = GCState.old
+                    if o.kind == .handle { oldHandles.append(u) }
+                }
                 return o.byteSize
             }
         }
+        for u in remembered {
+            u._withUnsafeGuaranteedRef { o in
+                o.gcState = GCState.old
+                o.forgetWrites()
+            }
+        }
+        remembered.removeAll(keepingCapacity: true)
+        if major { oldHandles.removeAll { !marker.isMarked($0._withUnsafeGuaranteedRef { $0.heapIndex }) } }
         pruneWeak(marker)
         // Sweep: move the last object into each hole, so the table stays dense. Only the
         // moved object's index is written.
-        var i = 0
+        var i = boundary
         var end = objects.count
         while i < end {
             if marker.isMarked(i) {
@@ -242,9 +304,18 @@ final class Heap {
             u.release()
         }
         objects.removeSubrange(end..<objects.count)
-        liveBytes = live
+        oldCount = objects.count
+        if major {
+            liveBytes = live
+            majorThreshold = max(4 * Heap.minimumThreshold, 2 * live)
+        } else {
+            // The old generation grew by what was promoted and by what old objects
+            // grew by (the debt that new objects did not take).
+            liveBytes &+= live &+ max(0, debt &- newBytes)
+            minorCollections += 1
+        }
         debt = 0
-        threshold = max(Heap.minimumThreshold, live)
+        newBytes = 0
         collectionDue = false
         collections += 1
     }

@@ -19,7 +19,7 @@ extension VM {
 
     func mapSet(_ ts: ThreadState, _ map: MapObj, _ key: Val, _ value: Val) throws(Unwind) {
         let h = try hashOrThrow(ts, key)
-        heap.noteAllocation(map.set(key, value, hash: h))
+        heap.noteAllocation(map.set(key, value, hash: h, heap: heap))
     }
 
     func getIndex(_ ts: ThreadState, _ x: Val, _ i: Val) throws(Unwind) -> Val {
@@ -56,7 +56,7 @@ extension VM {
 
     func setIndex(_ ts: ThreadState, _ x: Val, _ i: Val, _ v: Val) throws(Unwind) {
         if let l = x.asList {
-            l[try sequenceIndex(ts, i, count: l.count, what: "list")] = v
+            l.store(v, at: try sequenceIndex(ts, i, count: l.count, what: "list"), heap: heap)
         } else if let m = x.asMap {
             try mapSet(ts, m, i, v)
         } else if case .object(let u) = x, u.takeUnretainedValue().kind == .handle {
@@ -113,7 +113,7 @@ extension VM {
                 let r = heap.newList(capacity: max(stop - start, 0))
                 r._withUnsafeGuaranteedRef { r in
                     var i = start
-                    while i < stop { r.append(l[i]); i += 1 }
+                    while i < stop { r.appendToNew(l[i]); i += 1 }
                 }
                 return Val(r)
             }
@@ -131,7 +131,7 @@ extension VM {
         }
         if let l = x.asList {
             let r = ListObj(capacity: indices.count)
-            for i in indices { r.append(l[i]) }
+            for i in indices { r.appendToNew(l[i]) }
             return Val(heap.adopt(r))
         }
         let s = x.asString!

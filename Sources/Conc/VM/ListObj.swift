@@ -8,6 +8,9 @@ final class ListObj: Obj {
     @exclusivity(unchecked) private(set) var buf: UnsafeMutablePointer<Val>
     @exclusivity(unchecked) private(set) var count: Int
     @exclusivity(unchecked) private var capacity: Int
+    /// While the list is remembered (see Heap.swift): the lowest index it may hold a
+    /// young object at. Elements below it were there, old, at the last collection.
+    @exclusivity(unchecked) private var dirtyFrom = Int.max
 
     init(capacity: Int = 0) {
         // Exactly the room asked for (a literal `[a, b]` never grows), and some room
@@ -20,7 +23,7 @@ final class ListObj: Obj {
 
     convenience init<S: Collection>(_ items: S) where S.Element == Val {
         self.init(capacity: items.count)
-        for v in items { append(v) }
+        for v in items { appendToNew(v) }
     }
 
     deinit { rawFree(buf) }
@@ -46,13 +49,50 @@ final class ListObj: Obj {
         for i in 0..<count { marker.mark(buf[i]) }
     }
 
-    @inline(__always)
-    subscript(i: Int) -> Val {
-        get { buf[i] }
-        set { buf[i] = newValue }
+    override func traceRemembered(_ marker: inout Marker) {
+        var i = max(dirtyFrom, 0)
+        while i < count {
+            marker.mark(buf[i])
+            i += 1
+        }
     }
 
-    var items: UnsafeMutableBufferPointer<Val> { UnsafeMutableBufferPointer(start: buf, count: count) }
+    override func forgetWrites() { dirtyFrom = Int.max }
+
+    /// The write barrier, after `v` was stored at index `i`.
+    @inline(__always)
+    func noteStored(_ v: Val, at i: Int, heap: Heap) {
+        if gcState != GCState.young && v.isYoungObject { noteYoung(at: i, heap: heap) }
+    }
+
+    @inline(never)
+    private func noteYoung(at i: Int, heap: Heap) {
+        if gcState == GCState.old {
+            heap.remember(self)
+            dirtyFrom = i
+        } else {
+            dirtyFrom = min(dirtyFrom, i)
+        }
+    }
+
+    /// Elements from index `i` on moved: a remembered list's young ones may now sit
+    /// lower than `dirtyFrom`.
+    @inline(__always)
+    private func noteMoved(from i: Int) {
+        if gcState == GCState.remembered { dirtyFrom = min(dirtyFrom, i) }
+    }
+
+    @inline(__always)
+    subscript(i: Int) -> Val { buf[i] }
+
+    /// Stores `v` at index `i` (`0 <= i < count`).
+    @inline(__always)
+    func store(_ v: Val, at i: Int, heap: Heap) {
+        buf[i] = v
+        noteStored(v, at: i, heap: heap)
+    }
+
+    var items: UnsafeBufferPointer<Val> { UnsafeBufferPointer(start: buf, count: count) }
 
     /// Makes room for `n` more elements; returns the bytes the buffer grew by.
     @discardableResult
@@ -72,21 +112,25 @@ final class ListObj: Obj {
     func append(_ v: Val, heap: Heap) {
         if count == capacity { heap.noteAllocation(reserve(1)) }
         (buf + count).initialize(to: v)
+        noteStored(v, at: count, heap: heap)
         count += 1
     }
 
+    /// Appends to a list made since the last safe point, which is young, so needs no
+    /// write barrier.
     @inline(__always)
-    func append(_ v: Val) {
+    func appendToNew(_ v: Val) {
         if count == capacity { reserve(1) }
         (buf + count).initialize(to: v)
         count += 1
     }
 
-    func insert(_ v: Val, at i: Int) {
-        reserve(1)
+    func insert(_ v: Val, at i: Int, heap: Heap) {
+        heap.noteAllocation(reserve(1))
         (buf + i + 1).moveInitialize(from: buf + i, count: count - i)
         (buf + i).initialize(to: v)
         count += 1
+        noteStored(v, at: i, heap: heap)
     }
 
     @discardableResult
@@ -94,10 +138,12 @@ final class ListObj: Obj {
         let v = buf[i]
         (buf + i).moveInitialize(from: buf + i + 1, count: count - i - 1)
         count -= 1
+        noteMoved(from: i)
         return v
     }
 
     func reverse() {
+        noteMoved(from: 0)
         var i = 0, j = count - 1
         while i < j {
             swap(&buf[i], &buf[j])
@@ -107,10 +153,10 @@ final class ListObj: Obj {
     }
 
     /// Replaces the contents (used by `sort`).
-    func replace(with items: [Val]) {
+    func replace(with items: [Val], heap: Heap) {
         count = 0
-        reserve(items.count)
-        for v in items { append(v) }
+        heap.noteAllocation(reserve(items.count))
+        for v in items { append(v, heap: heap) }
     }
 }
 

@@ -69,6 +69,9 @@ final class MapObj: Obj {
     @exclusivity(unchecked) private var capacity: Int
     @exclusivity(unchecked) private var index: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var mask: Int
+    /// While the map is remembered (see Heap.swift): the lowest entry number that may
+    /// hold a young key or value.
+    @exclusivity(unchecked) private var dirtyFrom = Int.max
 
     init(capacity: Int = 0) {
         var cap = 4
@@ -97,6 +100,33 @@ final class MapObj: Obj {
         }
     }
 
+    override func traceRemembered(_ marker: inout Marker) {
+        var i = max(dirtyFrom, 0)
+        while i < used {
+            marker.mark(slots[i].key)
+            marker.mark(slots[i].value)
+            i += 1
+        }
+    }
+
+    override func forgetWrites() { dirtyFrom = Int.max }
+
+    /// The write barrier, after entry `e` was given `key` and `value`.
+    @inline(__always)
+    private func noteStored(_ key: Val, _ value: Val, at e: Int, heap: Heap) {
+        if gcState != GCState.young && (key.isYoungObject || value.isYoungObject) { noteYoung(at: e, heap: heap) }
+    }
+
+    @inline(never)
+    private func noteYoung(at e: Int, heap: Heap) {
+        if gcState == GCState.old {
+            heap.remember(self)
+            dirtyFrom = e
+        } else {
+            dirtyFrom = min(dirtyFrom, e)
+        }
+    }
+
     /// The entry number holding `key`, if any.
     @inline(__always)
     private func find(_ key: Val, hash: Int) -> Int? {
@@ -116,15 +146,17 @@ final class MapObj: Obj {
 
     /// Inserts or updates; returns the bytes the table grew by (for the heap's pacing).
     @discardableResult
-    func set(_ key: Val, _ value: Val, hash: Int) -> Int {
+    func set(_ key: Val, _ value: Val, hash: Int, heap: Heap) -> Int {
         if let e = find(key, hash: hash) {
             slots[e].value = value
+            noteStored(.nil, value, at: e, heap: heap)
             return 0
         }
         var grown = 0
         if used == capacity { grown = resize() }
         let e = used
         (slots + e).initialize(to: MapEntry(hash: hash, key: key, value: value))
+        noteStored(key, value, at: e, heap: heap)
         used += 1
         count += 1
         var slot = hash & mask
@@ -150,11 +182,16 @@ final class MapObj: Obj {
         let newCap = count * 2 >= capacity ? capacity * 2 : capacity
         let fresh = rawAllocate(MapEntry.self, capacity: newCap)
         var n = 0
+        // Compacting moves entries down: a remembered map's first possibly young
+        // entry is now the live entries before it.
+        var newDirtyFrom = dirtyFrom
         for i in 0..<used {
+            if i == dirtyFrom { newDirtyFrom = n }
             if case .undefined = slots[i].key { continue }
             (fresh + n).initialize(to: slots[i])
             n += 1
         }
+        if dirtyFrom != Int.max { dirtyFrom = min(newDirtyFrom, n) }
         rawFree(slots)
         rawFree(index)
         slots = fresh

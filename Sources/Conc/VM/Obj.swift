@@ -14,9 +14,12 @@ enum ObjKind: UInt8 {
 /// its interpreter's GIL (see `Val`'s `Sendable` conformance).
 class Obj {
     final let kind: ObjKind
+    /// The object's generation (see Heap.swift): `GCState.young`, `.old`, or
+    /// `.remembered` (old, and in the heap's remembered set).
+    @exclusivity(unchecked) final var gcState: UInt8 = GCState.young
     /// This object's slot in the heap's table; the mark bits live beside the table, not
     /// in the object, so a collection in a forked child writes no object's page.
-    final var heapIndex: Int = -1
+    @exclusivity(unchecked) final var heapIndex: Int = -1
 
     init(kind: ObjKind) {
         self.kind = kind
@@ -34,9 +37,34 @@ class Obj {
 
     /// Reports every value this object refers to.
     func trace(_ marker: inout Marker) {}
+
+    /// Reports the values a remembered object may have been given since the last
+    /// collection: all of them, unless the object keeps track of where it was written
+    /// (a long list that only grows should not be traced whole at every collection).
+    func traceRemembered(_ marker: inout Marker) { trace(&marker) }
+
+    /// The object left the remembered set: it may forget where it was written.
+    func forgetWrites() {}
 }
 
 extension Obj {
     @inline(__always)
     var unmanaged: Unmanaged<Obj> { Unmanaged.passUnretained(self) }
+}
+
+/// The values of `Obj.gcState`.
+enum GCState {
+    static let young: UInt8 = 0
+    static let old: UInt8 = 1
+    static let remembered: UInt8 = 2
+}
+
+extension Val {
+    /// Whether this is a young object: what an old object that is given it must tell
+    /// the heap (see `Heap.remember`).
+    @inline(__always)
+    var isYoungObject: Bool {
+        if case .object(let u) = self { return u._withUnsafeGuaranteedRef { $0.gcState } == GCState.young }
+        return false
+    }
 }

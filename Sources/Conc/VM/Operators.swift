@@ -75,8 +75,8 @@ extension VM {
             if op == .add, let m = y.asList {
                 let r = heap.newList(capacity: l.count + m.count)
                 r._withUnsafeGuaranteedRef { r in
-                    for v in l.items { r.append(v) }
-                    for v in m.items { r.append(v) }
+                    for v in l.items { r.appendToNew(v) }
+                    for v in m.items { r.appendToNew(v) }
                 }
                 return Val(r)
             }
@@ -101,21 +101,21 @@ extension VM {
             // A copy first: `xs += xs` appends the list as it was.
             let items = try elements(ts, y, for: "list +=")
             heap.noteAllocation(l.reserve(items.count))
-            for v in items { l.append(v) }
+            for v in items { l.append(v, heap: heap) }
             return x
         }
         guard case .int(let n) = y else {
             throw ts.error("TypeError", "can't multiply sequence by non-int of type '\(y.typeName)'")
         }
         if n <= 0 || l.count == 0 {
-            l.replace(with: [])
+            l.replace(with: [], heap: heap)
             return x
         }
         let (total, o) = l.count.multipliedReportingOverflow(by: n)
         if o || total > 1 << 28 { throw ts.error("MemoryError", "repeated list is too long") }
         let once = Array(l.items)
         heap.noteAllocation(l.reserve(total - once.count))
-        for _ in 1..<n { for v in once { l.append(v) } }
+        for _ in 1..<n { for v in once { l.append(v, heap: heap) } }
         return x
     }
 
@@ -272,7 +272,7 @@ extension VM {
             throw ts.error("MemoryError", "repeated list is too long")
         }
         let r = ListObj(capacity: total)
-        for _ in 0..<n { for v in l.items { r.append(v) } }
+        for _ in 0..<n { for v in l.items { r.appendToNew(v) } }
         return Val(heap.adopt(r))
     }
 

@@ -170,7 +170,7 @@ final class ThreadState {
     func closeUpvalues(from level: Int) {
         guard highestOpenUpvalue >= level else { return }
         while let last = openUpvalues.last, last._withUnsafeGuaranteedRef({ $0.stackIndex }) >= level {
-            last._withUnsafeGuaranteedRef { $0.close() }
+            last._withUnsafeGuaranteedRef { $0.close(heap: vm.heap) }
             openUpvalues.removeLast()
         }
         highestOpenUpvalue = openUpvalues.last?._withUnsafeGuaranteedRef { $0.stackIndex } ?? -1

@@ -182,9 +182,10 @@ final class VM {
         setGlobal(name, Val(n))
     }
 
-    /// Runs the collector over every root.
-    func collect() {
-        heap.collect { marker in
+    /// Runs the collector over every root: a major collection, or a minor one of the
+    /// young generation only.
+    func collect(major: Bool = true) {
+        heap.collect(major: major) { marker in
             for i in 0..<globalCount { marker.mark(globals[i]) }
             for t in liveThreads { t.markRoots(&marker) }
             for c in children { marker.mark(Val(c)) }
