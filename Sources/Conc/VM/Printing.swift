@@ -20,6 +20,16 @@ extension VM {
 
     /// Appends `str(v)` to `out`.
     func appendStr(_ ts: ThreadState, _ v: Val, to out: inout [UInt8]) throws(Unwind) {
+        switch v {
+        case .int(let i):
+            appendWritten(to: &out, capacity: maxDecimalLength) { writeDecimal(i, to: $0) }
+            return
+        case .double(let d):
+            appendWritten(to: &out, capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
+            return
+        default:
+            break
+        }
         if let s = v.asString {
             out += s.bytes
             return
@@ -38,7 +48,8 @@ extension VM {
             switch values[i] {
             case .object(let u) where u._withUnsafeGuaranteedRef({ $0.kind }) == .string:
                 size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
-            case .int: size += 20
+            case .int: size += maxDecimalLength
+            case .double: size += maxFloatReprLength
             default: size += 16
             }
         }
@@ -47,7 +58,9 @@ extension VM {
             if case .object(let u) = values[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
                 Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
             } else if case .int(let n) = values[i] {
-                out.append(int: n)
+                out.append(reserving: maxDecimalLength) { writeDecimal(n, to: $0) }
+            } else if case .double(let d) = values[i] {
+                out.append(reserving: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
             } else {
                 out.append(try str(ts, values[i]))
             }
@@ -81,8 +94,8 @@ struct Printer {
         switch v {
         case .nil, .undefined: write("nil")
         case .bool(let b): write(b ? "true" : "false")
-        case .int(let i): write(String(i))
-        case .double(let d): write(pythonFloatRepr(d))
+        case .int(let i): appendWritten(to: &out, capacity: maxDecimalLength) { writeDecimal(i, to: $0) }
+        case .double(let d): appendWritten(to: &out, capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
         case .object(let u): writeObject(u.takeUnretainedValue(), quoted: quoted)
         }
     }
