@@ -44,13 +44,35 @@ extension VM {
     func concat(_ ts: ThreadState, _ values: UnsafeMutablePointer<Val>, count: Int) throws(Unwind) -> Val {
         // Size the buffer for the common case (strings and ints) so it never grows.
         var size = 0
+        var plain = true  // only strings, ints and floats
         for i in 0..<count {
             switch values[i] {
             case .object(let u) where u._withUnsafeGuaranteedRef({ $0.kind }) == .string:
                 size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
             case .int: size += maxDecimalLength
             case .double: size += maxFloatReprLength
-            default: size += 16
+            default:
+                size += 16
+                plain = false
+            }
+        }
+        // A short result is written on the stack and becomes a (shared) short string.
+        if plain && size <= 64 {
+            return makeString(capacity: size) { p in
+                var n = 0
+                for i in 0..<count {
+                    switch values[i] {
+                    case .int(let v): n += writeDecimal(v, to: p + n)
+                    case .double(let d): n += writeFloatRepr(d, to: p + n)
+                    case .object(let u):
+                        Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                            (p + n).update(from: $0.storage, count: $0.byteCount)
+                            n += $0.byteCount
+                        }
+                    default: break
+                    }
+                }
+                return n
             }
         }
         var out = StringBuilder(capacity: size, pool: heap.bytes)

@@ -1,0 +1,100 @@
+// The byte fast paths of NumberText.swift against the general code they stand in for
+// (FloatRepr.swift, Numbers.swift), on many random values.
+
+import Testing
+@testable import Conc
+
+@Suite struct NumberTextTests {
+    /// A deterministic generator (SplitMix64), so a failure can be reproduced.
+    private struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private func bytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var text = text
+        return text.withUTF8(body)
+    }
+
+    private func written(capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int?) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            guard let base = buffer.baseAddress, let n = body(base) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: base, count: n), as: UTF8.self)
+        }
+    }
+
+    /// Random doubles: any bit pattern, and values of ordinary sizes.
+    private func doubles(_ count: Int) -> [Double] {
+        var random = Random(state: 42)
+        var values: [Double] = [0, -0.0, 1, 0.1, 1e16, 1e-4, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0x1p-72, 0x1p63]
+        for i in 0..<count {
+            let bits = random.next()
+            if i % 2 == 0 {
+                values.append(Double(bitPattern: bits))
+            } else {
+                values.append(Double(Int64(bitPattern: bits) >> Int64(bits % 50)) / Double(1 << (bits % 40)))
+            }
+        }
+        return values
+    }
+
+    @Test func floatReprMatchesTheGeneralLayout() {
+        for d in doubles(20_000) {
+            let fast = written(capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
+            let general = pythonDoubleToString(d, code: "r", precision: 0, addDotZero: true)
+            #expect(fast == general, "\(d.bitPattern)")
+        }
+    }
+
+    @Test func fixedMatchesTheExactExpansion() {
+        for (index, d) in doubles(20_000).enumerated() {
+            let precision = index % 12
+            let magnitude = d.magnitude
+            guard magnitude.isFinite else { continue }
+            let fast = written(capacity: maxFixedLength) { writeFixed(magnitude, precision: precision, to: $0) }
+            #expect(fast == nil || fast == pythonDoubleToString(magnitude, code: "f", precision: precision),
+                    "\(d.bitPattern) .\(precision)f")
+            #expect((fast != nil) == fixedFastPathCovers(magnitude, precision: precision))
+        }
+    }
+
+    @Test func floatParsingMatchesTheGeneralParser() {
+        var random = Random(state: 7)
+        var texts = ["1234.125", "9007199254740993", "1e22", "1e23", "-0.0", ".5", "5.", "0e999"]
+        for _ in 0..<20_000 {
+            let a = random.next(), b = random.next()
+            let digits = String(a % (1 << (b % 60 + 1)))
+            let point = Int(b >> 8 % 25) % (digits.count + 1)
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if b & 1 == 0 { text += "e\(Int(b >> 16 % 61) - 30)" }
+            if b & 2 == 0 { text = "-" + text }
+            texts.append(text)
+        }
+        for text in texts {
+            let fast = bytes(text) { parseFloatFast($0) }
+            if let fast {
+                #expect(fast.bitPattern == parseFloatLiteral(text)?.bitPattern, "\(text)")
+            }
+        }
+    }
+
+    @Test func intParsingMatchesTheGeneralParser() {
+        var random = Random(state: 9)
+        for _ in 0..<5_000 {
+            let n = Int(bitPattern: UInt(random.next())) >> Int(random.next() % 64)
+            for text in [String(n), " \(n)\n", "+\(n)", "0\(n)"] {
+                if let fast = bytes(text, { parseIntFast($0) }) {
+                    #expect(parseIntLiteral(text) == .some(.some(fast)), "\(text)")
+                }
+            }
+            let digits = written(capacity: maxDecimalLength) { writeDecimal(n, to: $0) }
+            #expect(digits == String(n))
+        }
+    }
+}
