@@ -52,6 +52,21 @@ import Testing
         }
     }
 
+    @Test func floatReprOfShortDecimalsMatchesTheGeneralLayout() {
+        var random = Random(state: 3)
+        for _ in 0..<20_000 {
+            let bits = random.next()
+            let scale = [1.0, 8, 10, 100, 1000, 1e4, 1e6, 1e9, 1e12, 3, 7][Int(bits % 11)]
+            let d = Double(Int64(bitPattern: random.next()) >> Int64(bits >> 8 % 60)) / scale
+            let fast = written(capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
+            #expect(fast == pythonDoubleToString(d, code: "r", precision: 0, addDotZero: true), "\(d.bitPattern)")
+        }
+        for d in [1e-4, 0.00010000000000000002, 999999999999999.9, 999999999999999.5, 1e15, 0.1, 0.3, 2.675] {
+            let fast = written(capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
+            #expect(fast == pythonDoubleToString(d, code: "r", precision: 0, addDotZero: true), "\(d)")
+        }
+    }
+
     @Test func fixedMatchesTheExactExpansion() {
         for (index, d) in doubles(20_000).enumerated() {
             let precision = index % 12

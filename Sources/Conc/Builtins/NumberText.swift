@@ -81,6 +81,7 @@ func writeRepeated(_ byte: UInt8, count: Int, to p: UnsafeMutablePointer<UInt8>)
 /// most 24 bytes, so it is a small string kept inline, and only its layout is read here.
 @inline(__always)
 func shortestDigits(_ magnitude: Double) -> (digits: UInt, count: Int, point: Int) {
+    if let short = shortDigits(magnitude) { return short }
     var text = magnitude.description
     return text.withUTF8 { bytes -> (digits: UInt, count: Int, point: Int) in
         var digits: UInt = 0
@@ -119,6 +120,68 @@ func shortestDigits(_ magnitude: Double) -> (digits: UInt, count: Int, point: In
         while digits != 0 && digits % 10 == 0 { digits /= 10 }
         return (digits, decimalDigitCount(digits), point)
     }
+}
+
+/// `shortestDigits` for the common doubles from 1e-4 to below 1e15 whose shortest form
+/// has at most 15 significant digits, without Swift's digit search; nil for the others.
+///
+/// Fifteen-digit decimals are more than a double's rounding interval apart, so at most
+/// one of them reads back as a given double. Hence when `v` correctly rounded to 15
+/// digits reads back as `v`, it is the shortest form padded with zeros (and the nearest,
+/// as repr wants). Both steps are exact: `v × 10^q` is computed in 128 bits and rounded
+/// half to even, and the read-back divides two exact doubles (the digits are below 2^53,
+/// `10^q` at most 10^22), one correctly rounded operation.
+@inline(__always)
+private func shortDigits(_ v: Double) -> (digits: UInt, count: Int, point: Int)? {
+    guard v >= 1e-4, v < 1e15 else { return nil }
+    let bits = v.bitPattern
+    let mantissa = UInt128((bits & ((1 << 52) - 1)) | (1 << 52))
+    let shift = 1075 - Int((bits >> 52) & 0x7FF)  // v == mantissa / 2^shift, 3...66 here
+    // q = 14 - floor(log10(v)), estimated here and corrected below from the digits.
+    var q = 14
+    var bound = 1.0
+    if v >= 1 {
+        while v >= bound * 10 {
+            bound *= 10
+            q -= 1
+        }
+    } else {
+        while v < bound {
+            bound /= 10
+            q += 1
+        }
+    }
+    let low: UInt64 = 100_000_000_000_000, high: UInt64 = 1_000_000_000_000_000
+    var digits: UInt64 = 0
+    for _ in 0..<3 {
+        guard q >= 0, q <= 22 else { return nil }
+        var power: UInt128 = 1
+        for _ in 0..<q { power &*= 10 }
+        let product = mantissa &* power  // below 2^53 × 10^22 < 2^127
+        var n = product >> UInt128(shift)
+        let rest = product & ((UInt128(1) << UInt128(shift)) - 1)
+        let half = UInt128(1) << UInt128(shift - 1)
+        if rest > half || (rest == half && n & 1 == 1) { n &+= 1 }
+        if n > UInt128(high) {
+            q -= 1
+        } else if n < UInt128(low) {
+            q += 1
+        } else {
+            digits = UInt64(truncatingIfNeeded: n)
+            break
+        }
+    }
+    guard digits != 0 else { return nil }
+    if digits == high {
+        digits = low
+        q -= 1
+        guard q >= 0 else { return nil }
+    }
+    var power = 1.0
+    for _ in 0..<q { power *= 10 }
+    guard Double(digits) / power == v else { return nil }
+    while digits % 10 == 0 { digits /= 10 }
+    return (UInt(digits), decimalDigitCount(UInt(digits)), 15 - q)
 }
 
 /// Writes Python's `repr(d)` (also its `str`) at `p`, at most `maxFloatReprLength` bytes:
