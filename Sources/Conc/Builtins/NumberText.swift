@@ -180,7 +180,11 @@ private func shortDigits(_ v: Double) -> (digits: UInt, count: Int, point: Int)?
     var power = 1.0
     for _ in 0..<q { power *= 10 }
     guard Double(digits) / power == v else { return nil }
-    while digits % 10 == 0 { digits /= 10 }
+    // At most 14 trailing zeros: strip 8, 4, 2 and 1 of them.
+    if digits % 100_000_000 == 0 { digits /= 100_000_000 }
+    if digits % 10_000 == 0 { digits /= 10_000 }
+    if digits % 100 == 0 { digits /= 100 }
+    if digits % 10 == 0 { digits /= 10 }
     return (UInt(digits), decimalDigitCount(UInt(digits)), 15 - q)
 }
 
@@ -345,14 +349,13 @@ private func isNumberSpace(_ b: UInt8) -> Bool {
     b == 0x20 || (b >= 0x09 && b <= 0x0D)
 }
 
-/// The bytes of `bytes` without surrounding ASCII whitespace; nil when any byte is not
-/// ASCII (the general path knows the Unicode spaces and digits).
+/// The bounds of `bytes` without surrounding ASCII whitespace. (Any other byte outside
+/// the plain grammar, a non-ASCII one included, makes the fast parsers below give up.)
 @inline(__always)
-private func trimmedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int)? {
+private func trimmedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int) {
     var start = 0, end = bytes.count
     while start < end && isNumberSpace(bytes[start]) { start += 1 }
     while end > start && isNumberSpace(bytes[end - 1]) { end -= 1 }
-    for i in start..<end where bytes[i] >= 0x80 { return nil }
     return (start, end)
 }
 
@@ -360,7 +363,7 @@ private func trimmedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, e
 /// Nil for anything else (underscores, Unicode, invalid text, values outside `Int`),
 /// which `parseIntLiteral` then decides.
 func parseIntFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard let (start, end) = trimmedASCII(bytes) else { return nil }
+    let (start, end) = trimmedASCII(bytes)
     var i = start
     var negative = false
     if i < end && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
@@ -384,38 +387,39 @@ func parseIntFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
 /// rounded multiplication or division gives the correctly rounded result (Clinger's fast
 /// path). Nil for anything else, which `parseFloatLiteral` then decides.
 func parseFloatFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-    guard let (start, end) = trimmedASCII(bytes) else { return nil }
+    let (start, end) = trimmedASCII(bytes)
     var i = start
     var negative = false
     if i < end && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
         negative = bytes[i] == UInt8(ascii: "-")
         i += 1
     }
+    // Past 2^60 the mantissa can no longer be at most 2^53: give up before it overflows.
     var mantissa: UInt64 = 0
-    var significant = 0  // digits in mantissa, from the first non-zero one
-    var exponent = 0
-    var digits = 0
-    while i < end, bytes[i] >= 48 && bytes[i] <= 57 {
-        if mantissa != 0 || bytes[i] != 48 {
-            mantissa = mantissa &* 10 &+ UInt64(bytes[i] - 48)
-            significant += 1
-        }
-        digits += 1
+    let integerStart = i
+    while i < end {
+        let digit = bytes[i] &- 48
+        if digit > 9 { break }
+        guard mantissa < 1 << 60 else { return nil }
+        mantissa = mantissa &* 10 &+ UInt64(digit)
         i += 1
     }
+    var digits = i - integerStart
+    var exponent = 0
     if i < end && bytes[i] == UInt8(ascii: ".") {
         i += 1
-        while i < end, bytes[i] >= 48 && bytes[i] <= 57 {
-            if mantissa != 0 || bytes[i] != 48 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[i] - 48)
-                significant += 1
-            }
-            exponent -= 1
-            digits += 1
+        let fractionStart = i
+        while i < end {
+            let digit = bytes[i] &- 48
+            if digit > 9 { break }
+            guard mantissa < 1 << 60 else { return nil }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
             i += 1
         }
+        exponent = fractionStart - i
+        digits += i - fractionStart
     }
-    guard digits > 0, significant <= 19 else { return nil }
+    guard digits > 0 else { return nil }
     if i < end && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
         i += 1
         var exponentNegative = false
