@@ -112,4 +112,40 @@ import Testing
             #expect(digits == String(n))
         }
     }
+
+    @Test func formatFastMatchesTheGeneralFormatter() {
+        let vm = quietInterpreter().vm
+        var specs: [String] = []
+        for fillAlign in ["", "<", ">", "^", "=", "*<", "*^", "0>", "x=", "\u{E9}>"] {
+            for sign in ["", "+", "-", " "] {
+                for zero in ["", "0"] {
+                    for width in ["", "1", "8", "25"] {
+                        for precision in ["", ".0", ".2", ".7", ".40"] {
+                            for type in ["", "d", "f", "F", "s", "g"] {
+                                specs.append(fillAlign + sign + zero + width + precision + type)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let values: [(Val, FormatValue)] = [
+            (.int(0), .int(0)), (.int(-42), .int(-42)), (.int(Int.min), .int(Int.min)),
+            (.double(-0.0), .double(-0.0)), (.double(2.675), .double(2.675)),
+            (.double(-1234.5), .double(-1234.5)), (.double(1e-30), .double(1e-30)),
+            (.double(.infinity), .double(.infinity)),
+            (vm.string("h\u{E9}llo"), .string("h\u{E9}llo")), (vm.string(""), .string("")),
+        ]
+        var fastCount = 0
+        for spec in specs {
+            guard let specObj = vm.string(spec).asString else { continue }
+            for (value, formatValue) in values {
+                guard let fast = vm.formatFast(value, specObj) else { continue }
+                fastCount += 1
+                let general = pythonFormat(formatValue, spec)
+                #expect(general == .success(fast.asString?.string ?? "?"), "format(\(formatValue), \"\(spec)\")")
+            }
+        }
+        #expect(fastCount > 5_000)
+    }
 }

@@ -2,8 +2,8 @@
 // bytes and written straight into the result's bytes.
 //
 // Handles `[[fill]align][sign][0][width][.precision][type]` with an ASCII fill, for an
-// int with type `d` or none, a float with type `f` or none (no precision: repr digits),
-// and a string with type `s` or none. Anything else (grouping, `z`, `#`, other types,
+// int with type `d` or none, a float (or an int) with type `f` or `F`, a float with no
+// type and no precision (repr digits), and a string with type `s` or none. Anything else (grouping, `z`, `#`, other types,
 // non-ASCII fills, huge widths, and every spec that is an error) returns nil and goes
 // through the general port of CPython's formatter in FormatSpec.swift, which the
 // results here equal.
@@ -80,6 +80,10 @@ extension VM {
     /// `format(value, spec)` when both are in the fast subset, else nil.
     func formatFast(_ value: Val, _ specObj: StrObj) -> Val? {
         guard let spec = parseFastSpec(specObj.bytes) else { return nil }
+        var value = value
+        if case .int(let i) = value, spec.type == UInt8(ascii: "f") || spec.type == UInt8(ascii: "F") {
+            value = .double(Double(i))  // as Python, which formats float(i)
+        }
         switch value {
         case .int(let i):
             guard spec.type == 0 || spec.type == UInt8(ascii: "d"), spec.precision < 0 else { return nil }
@@ -88,7 +92,8 @@ extension VM {
             }
         case .double(let d):
             guard d.isFinite else { return nil }
-            if spec.type == UInt8(ascii: "f") {
+            // 'F' differs from 'f' only in spelling inf and nan, which are not handled here.
+            if spec.type == UInt8(ascii: "f") || spec.type == UInt8(ascii: "F") {
                 let precision = spec.precision < 0 ? 6 : spec.precision
                 guard fixedFastPathCovers(d.magnitude, precision: precision) else { return nil }
                 return formatNumber(negative: d.sign == .minus, spec: spec, bodyCapacity: maxFixedLength) { p in
