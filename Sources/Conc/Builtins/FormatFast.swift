@@ -3,10 +3,11 @@
 //
 // Handles `[[fill]align][sign][0][width][.precision][type]` with an ASCII fill, for an
 // int with type `d` or none, a float (or an int) with type `f` or `F`, a float with no
-// type and no precision (repr digits), and a string with type `s` or none. Anything else (grouping, `z`, `#`, other types,
-// non-ASCII fills, huge widths, and every spec that is an error) returns nil and goes
-// through the general port of CPython's formatter in FormatSpec.swift, which the
-// results here equal.
+// type and no precision (repr digits), and a string with type `s` or none. Anything
+// else (grouping, `z`, `#`, other types, non-ASCII fills, huge widths, and every spec
+// that is an error) returns nil and goes through the general port of CPython's
+// formatter in FormatSpec.swift, whose results these equal (NumberTextTests compares
+// the two over thousands of specs).
 
 /// A spec in the subset above. Alignment 0 means the value's default.
 private struct FastSpec {
@@ -97,7 +98,7 @@ extension VM {
                 let precision = spec.precision < 0 ? 6 : spec.precision
                 guard fixedFastPathCovers(d.magnitude, precision: precision) else { return nil }
                 return formatNumber(negative: d.sign == .minus, spec: spec, bodyCapacity: maxFixedLength) { p in
-                    writeFixed(d.magnitude, precision: precision, to: p) ?? 0
+                    writeFixed(d.magnitude, precision: precision, to: p) ?? 0  // covered: never nil
                 }
             }
             guard spec.type == 0, spec.precision < 0 else { return nil }

@@ -2,11 +2,14 @@
 // of `str`, `int`, `float`, `format` and interpolation.
 //
 // Every writer here puts ASCII into a caller's buffer of a stated size and returns the
-// number of bytes written; no Swift `String` or array is built. Every parser takes the
-// bytes of a Conc string and returns nil whenever the input is anything but the plain
-// common form, so that the exact general code in Numbers.swift decides (and raises for)
-// everything else. The results are those of the general code: the golden scripts under
-// Tests/ConcTests/Golden/conversion and format check both paths.
+// number of bytes written; no array is built, and a Swift `String` only for the digits
+// of a float that needs 16 or 17 of them (Swift's `description`, a small string kept
+// inline). Every parser takes the bytes of a Conc string and returns nil whenever the
+// input is anything but the plain common form, so that the exact general code in
+// Numbers.swift decides (and raises for) everything else. The results are those of the
+// general code: Tests/ConcTests/NumberTextTests.swift compares the two on many random
+// values, and the golden scripts under Tests/ConcTests/Golden/conversion and format
+// pin the edge cases against Python's output.
 
 /// Bytes `writeDecimal` may write: a sign and 19 digits.
 let maxDecimalLength = 20
