@@ -31,10 +31,10 @@ extension VM {
         }
         defineNative("str", 0, 1) { ts, args throws(Unwind) in
             if args.count == 0 { return ts.vm.string([]) }
-            if case .int(let i) = args[0] {
-                var out = StringBuilder(capacity: 20, pool: ts.vm.heap.bytes)
-                out.append(int: i)
-                return ts.vm.string(out)
+            switch args[0] {
+            case .int(let i): return ts.vm.makeString(capacity: maxDecimalLength) { writeDecimal(i, to: $0) }
+            case .double(let d): return ts.vm.makeString(capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
+            default: break
             }
             if args[0].asString != nil { return args[0] }
             return ts.vm.string(try ts.vm.str(ts, args[0]))
@@ -104,6 +104,7 @@ extension VM {
         }
         defineNative("format", 1, 2) { ts, args throws(Unwind) in
             let vm = ts.vm
+            if args.count > 1, let specObj = args[1].asString, let v = vm.formatFast(args[0], specObj) { return v }
             let spec = args.count > 1 ? try vm.stringArgument(ts, args[1], "format") : ""
             let value: FormatValue
             switch args[0] {
@@ -212,6 +213,7 @@ extension VM {
                 guard let s = args[0].asString else {
                     throw ts.error("TypeError", "int() argument must be a string or a number, not '\(args[0].typeName)'")
                 }
+                if let i = parseIntFast(s.bytes) { return .int(i) }
                 switch parseIntLiteral(s.string) {
                 case .some(.some(let i)): return .int(i)
                 case .some(.none): throw ts.error("OverflowError", "int too large: \(ts.vm.repr(args[0]))")
@@ -229,6 +231,7 @@ extension VM {
                 guard let s = args[0].asString else {
                     throw ts.error("TypeError", "float() argument must be a string or a number, not '\(args[0].typeName)'")
                 }
+                if let d = parseFloatFast(s.bytes) { return .double(d) }
                 guard let d = parseFloatLiteral(s.string) else {
                     throw ts.error("ValueError", "could not convert string to float: \(ts.vm.repr(args[0]))")
                 }

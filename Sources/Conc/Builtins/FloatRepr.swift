@@ -303,5 +303,8 @@ func pythonDoubleToString(
 /// Python 3's `repr(float)` (also its `str`): shortest round-trip digits, exponent
 /// notation below 1e-4 and from 1e16 up, `inf`, `-inf`, `nan` (never `-nan`).
 func pythonFloatRepr(_ d: Double) -> String {
-    pythonDoubleToString(d, code: "r", precision: 0, addDotZero: true)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxFloatReprLength) { buffer in
+        guard let base = buffer.baseAddress else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: base, count: writeFloatRepr(d, to: base)), as: UTF8.self)
+    }
 }

@@ -20,6 +20,16 @@ extension VM {
 
     /// Appends `str(v)` to `out`.
     func appendStr(_ ts: ThreadState, _ v: Val, to out: inout [UInt8]) throws(Unwind) {
+        switch v {
+        case .int(let i):
+            appendWritten(to: &out, capacity: maxDecimalLength) { writeDecimal(i, to: $0) }
+            return
+        case .double(let d):
+            appendWritten(to: &out, capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
+            return
+        default:
+            break
+        }
         if let s = v.asString {
             out += s.bytes
             return
@@ -34,12 +44,35 @@ extension VM {
     func concat(_ ts: ThreadState, _ values: UnsafeMutablePointer<Val>, count: Int) throws(Unwind) -> Val {
         // Size the buffer for the common case (strings and ints) so it never grows.
         var size = 0
+        var plain = true  // only strings, ints and floats
         for i in 0..<count {
             switch values[i] {
             case .object(let u) where u._withUnsafeGuaranteedRef({ $0.kind }) == .string:
                 size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
-            case .int: size += 20
-            default: size += 16
+            case .int: size += maxDecimalLength
+            case .double: size += maxFloatReprLength
+            default:
+                size += 16
+                plain = false
+            }
+        }
+        // A short result is written on the stack and becomes a (shared) short string.
+        if plain && size <= 64 {
+            return makeString(capacity: size) { p in
+                var n = 0
+                for i in 0..<count {
+                    switch values[i] {
+                    case .int(let v): n += writeDecimal(v, to: p + n)
+                    case .double(let d): n += writeFloatRepr(d, to: p + n)
+                    case .object(let u):
+                        Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                            (p + n).update(from: $0.storage, count: $0.byteCount)
+                            n += $0.byteCount
+                        }
+                    default: break
+                    }
+                }
+                return n
             }
         }
         var out = StringBuilder(capacity: size, pool: heap.bytes)
@@ -47,7 +80,9 @@ extension VM {
             if case .object(let u) = values[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
                 Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
             } else if case .int(let n) = values[i] {
-                out.append(int: n)
+                out.append(reserving: maxDecimalLength) { writeDecimal(n, to: $0) }
+            } else if case .double(let d) = values[i] {
+                out.append(reserving: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
             } else {
                 out.append(try str(ts, values[i]))
             }
@@ -81,8 +116,8 @@ struct Printer {
         switch v {
         case .nil, .undefined: write("nil")
         case .bool(let b): write(b ? "true" : "false")
-        case .int(let i): write(String(i))
-        case .double(let d): write(pythonFloatRepr(d))
+        case .int(let i): appendWritten(to: &out, capacity: maxDecimalLength) { writeDecimal(i, to: $0) }
+        case .double(let d): appendWritten(to: &out, capacity: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
         case .object(let u): writeObject(u.takeUnretainedValue(), quoted: quoted)
         }
     }

@@ -354,6 +354,14 @@ struct StringBuilder {
         count += digits
     }
 
+    /// Reserves `n` bytes and appends the ones `body` writes there (it returns how many,
+    /// at most `n`), so that text can be produced in place.
+    @inline(__always)
+    mutating func append(reserving n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(n)
+        count += body(storage + count)
+    }
+
     /// The bytes built so far.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         body(UnsafeBufferPointer(start: storage, count: count))
