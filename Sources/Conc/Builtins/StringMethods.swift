@@ -60,10 +60,21 @@ private func scalarStart(before end: Int, _ p: UnsafePointer<UInt8>) -> Int {
 
 extension VM {
     func stringArg(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> StrObj {
-        guard let s = v.asString else {
-            throw ts.error("TypeError", "\(m.name)() argument must be a string, not \(v.typeName)")
+        try stringArgument(ts, m, v).takeUnretainedValue()
+    }
+
+    /// A string argument, not retained: callers read it through `_withUnsafeGuaranteedRef`.
+    @inline(__always)
+    func stringArgument(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> Unmanaged<StrObj> {
+        if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+            return Unmanaged<StrObj>.fromOpaque(u.toOpaque())
         }
-        return s
+        throw notAString(ts, m, v)
+    }
+
+    @inline(never)
+    private func notAString(_ ts: ThreadState, _ m: MemberRef, _ v: Val) -> Unwind {
+        ts.error("TypeError", "\(m.name)() argument must be a string, not \(v.typeName)")
     }
 
     func stringMethod(_ ts: ThreadState, _ s: StrObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
@@ -71,62 +82,102 @@ extension VM {
         case .split:
             if args.count > 1 { try argCount(ts, m, args, 0...1) }
             if args.count == 0 || args[0].isIdentical(to: .nil) { return splitOnWhitespace(s) }
-            let sep = try stringArg(ts, m, args[0])
-            if sep.byteCount == 0 { throw ts.error("ValueError", "empty separator") }
-            return split(s, on: sep)
+            let sep = try stringArgument(ts, m, args[0])
+            if sep._withUnsafeGuaranteedRef({ $0.byteCount }) == 0 { throw ts.error("ValueError", "empty separator") }
+            return sep._withUnsafeGuaranteedRef { split(s, on: $0) }
         case .join:
             if args.count != 1 { try argCount(ts, m, args, 1...1) }
             // A list is read in place; any other iterable (a string, a map's keys, a
             // range) is collected first, as Python's `str.join` does.
-            if let l = args[0].asList { return try joined(ts, s.bytes, l.items) }
+            if case .object(let u) = args[0], u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                let items = Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.items }
+                return try joined(ts, s, items)
+            }
             var items = try elements(ts, args[0], for: "join")
-            return try items.withUnsafeMutableBufferPointer { (b) throws(Unwind) -> Val in try joined(ts, s.bytes, b) }
+            return try items.withUnsafeMutableBufferPointer { (b) throws(Unwind) -> Val in try joined(ts, s, b) }
         case .upper, .lower:
             if args.count != 0 { try argCount(ts, m, args, 0...0) }
             return caseMapped(s, upper: m.id == .upper)
         case .strip:
             if args.count > 1 { try argCount(ts, m, args, 0...1) }
             if args.count == 0 || args[0].isIdentical(to: .nil) { return stripWhitespace(s) }
-            return stripped(s, of: try stringArg(ts, m, args[0]))
+            return try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { stripped(s, of: $0) }
         case .replace:
             if args.count != 2 { try argCount(ts, m, args, 2...2) }
-            let old = try stringArg(ts, m, args[0]), new = try stringArg(ts, m, args[1])
-            return replaced(s, old, new)
+            let old = try stringArgument(ts, m, args[0]), new = try stringArgument(ts, m, args[1])
+            let result = old._withUnsafeGuaranteedRef { o in new._withUnsafeGuaranteedRef { replaced(s, o, $0) } }
+            guard let result else { throw ts.error("MemoryError", "replaced string is too long") }
+            return result
         case .find:
             if args.count != 1 { try argCount(ts, m, args, 1...1) }
-            let needle = try stringArg(ts, m, args[0])
-            guard let i = s.find(needle.bytes) else { return .int(-1) }
+            let i = try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { s.find($0.bytes) }
+            guard let i else { return .int(-1) }
             return .int(s.isASCII ? i : StrObj.scalarCount(s.storage, i))
         case .starts_with, .ends_with:
             if args.count != 1 { try argCount(ts, m, args, 1...1) }
-            let p = try stringArg(ts, m, args[0])
-            let n = p.byteCount
+            let (q, n) = try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { ($0.storage, $0.byteCount) }
             if n > s.byteCount { return .bool(false) }
-            if n == 0 { return .bool(true) }
             let at = m.id == .starts_with ? s.storage : s.storage + (s.byteCount - n)
-            return .bool(memcmp(at, p.storage, n) == 0)
+            var i = 0
+            while i < n && at[i] == q[i] { i += 1 }
+            return .bool(i == n)
         default:
             throw noMethod(ts, "string", m)
         }
     }
 
-    /// `separator.join(items)`: every item must be a string.
-    func joined(_ ts: ThreadState, _ separator: UnsafeBufferPointer<UInt8>, _ items: UnsafeMutableBufferPointer<Val>) throws(Unwind) -> Val {
-        var size = separator.count * max(items.count - 1, 0)
-        for i in 0..<items.count {
-            if case .object(let u) = items[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
-                size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
-            }
-        }
-        var out = StringBuilder(capacity: size, pool: heap.bytes)
-        for i in 0..<items.count {
+    /// `separator.join(items)`: every item must be a string. The first pass checks the
+    /// items and sums their sizes, so the result is made at its final size.
+    func joined(_ ts: ThreadState, _ separator: StrObj, _ items: UnsafeMutableBufferPointer<Val>) throws(Unwind) -> Val {
+        let k = items.count
+        if k == 0 { return Val(emptyString) }
+        let sep = separator.storage, sepBytes = separator.byteCount
+        var size = sepBytes &* (k - 1), count = separator.count &* (k - 1)
+        for i in 0..<k {
             guard case .object(let u) = items[i], u._withUnsafeGuaranteedRef({ $0.kind }) == .string else {
                 throw ts.error("TypeError", "sequence item \(i): expected string, \(items[i].typeName) found")
             }
-            if i > 0 { out.append(separator) }
-            Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { out.append($0.bytes) }
+            let (b, c) = Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { ($0.byteCount, $0.count) }
+            size &+= b
+            count &+= c
         }
-        return string(out)
+        if k == 1, case .object(let u) = items[0] { return Val(u) }
+        if size < 0 || size > 1 << 32 || heap.exceedsLimit(size) { throw ts.error("MemoryError", "joined string is too long") }
+        return makeString(size: size, count: count) { out in
+            var at = 0
+            for i in 0..<k {
+                if i > 0 {
+                    copyBytes(sep, out + at, sepBytes)
+                    at += sepBytes
+                }
+                if case .object(let u) = items[i] {
+                    let (p, n) = Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { ($0.storage, $0.byteCount) }
+                    copyBytes(p, out + at, n)
+                    at += n
+                }
+            }
+        }
+    }
+
+    /// A new string of `size` bytes and `count` scalars, which `fill` writes: results of
+    /// at most `shortStringLength` bytes are written on the stack and come from the
+    /// short strings.
+    @inline(__always)
+    func makeString(size: Int, count: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Void) -> Val {
+        if size <= VM.shortStringLength {
+            if size == 0 { return Val(emptyString) }
+            var words: (UInt64, UInt64) = (0, 0)
+            let short = withUnsafeMutableBytes(of: &words) { raw -> Val? in
+                guard let base = raw.baseAddress else { return nil }
+                let p = base.assumingMemoryBound(to: UInt8.self)
+                fill(p)
+                return shortString(UnsafeBufferPointer(start: p, count: size))
+            }
+            if let short { return short }
+        }
+        let (p, c) = heap.bytes.buffer(for: size)
+        fill(p)
+        return Val(heap.adopt(StrObj(adopting: p, byteCount: size, sizeClass: c, count: count)))
     }
 
     /// A string of the `n` bytes at `p`, a part of a string that is all ASCII when
@@ -145,27 +196,11 @@ extension VM {
 
     /// `s.split()`: the runs of non-whitespace, as Python's `str.split()`.
     func splitOnWhitespace(_ s: StrObj) -> Val {
-        let p = s.storage, n = s.byteCount
-        // The first pass counts the words, so the list is made at its final size.
-        var words = 0
-        var inWord = false
+        let p = s.storage, n = s.byteCount, ascii = s.isASCII
+        // As CPython does, the list starts with room for a few words and grows as needed:
+        // counting the words first would cost a second pass over the bytes.
+        let result = ListObj(capacity: min(n / 2 + 1, 12))
         var i = 0
-        while i < n {
-            let b = p[i]
-            if b < 0x80 {
-                let space = isASCIISpace(b)
-                if !space && !inWord { words += 1 }
-                inWord = !space
-                i += 1
-            } else {
-                let w = whitespaceLength(p, i, n)
-                if w == 0 && !inWord { words += 1 }
-                inWord = w == 0
-                i += w == 0 ? utf8Length(b) : w
-            }
-        }
-        let result = ListObj(capacity: words)
-        i = 0
         while i < n {
             while i < n {
                 let w = whitespaceLength(p, i, n)
@@ -184,7 +219,7 @@ extension VM {
                     i += utf8Length(b)
                 }
             }
-            result.append(string(p + start, min(i, n) - start, ascii: s.isASCII))
+            result.append(string(p + start, min(i, n) - start, ascii: ascii))
         }
         return Val(heap.adopt(result))
     }
@@ -193,18 +228,11 @@ extension VM {
     func split(_ s: StrObj, on sep: StrObj) -> Val {
         let p = s.storage, n = s.byteCount, ascii = s.isASCII
         let needle = sep.bytes, m = sep.byteCount
-        var pieces = 1
-        var at = 0
-        while let i = s.find(needle, from: at) {
-            pieces += 1
-            at = i + m
-        }
-        let result = ListObj(capacity: pieces)
+        let result = ListObj(capacity: min(n / 2 + 1, 12))
         var start = 0
-        while pieces > 1, let i = s.find(needle, from: start) {
+        while let i = s.find(needle, from: start) {
             result.append(string(p + start, i - start, ascii: ascii))
             start = i + m
-            pieces -= 1
         }
         result.append(string(p + start, n - start, ascii: ascii))
         return Val(heap.adopt(result))
@@ -268,34 +296,64 @@ extension VM {
         return lo == 0 && hi == n ? Val(s) : string(p + lo, hi - lo, ascii: s.isASCII)
     }
 
-    /// `s.replace(old, new)`: every occurrence of `old` replaced, left to right.
-    func replaced(_ s: StrObj, _ old: StrObj, _ new: StrObj) -> Val {
-        let src = s.bytes, replacement = new.bytes
-        if old.byteCount == 0 {
-            // Python inserts the replacement between every scalar and at both ends.
-            var out = StringBuilder(capacity: s.byteCount + new.byteCount, pool: heap.bytes)
-            out.append(replacement)
-            var i = 0
-            while i < src.count {
-                let l = min(utf8Length(src[i]), src.count - i)
-                out.append(src[i..<i + l])
-                out.append(replacement)
-                i += l
+    /// `s.replace(old, new)`: every occurrence of `old` replaced, left to right. The
+    /// first pass counts the occurrences, so the result is made at its final size; nil
+    /// when it would be too large to make.
+    func replaced(_ s: StrObj, _ old: StrObj, _ new: StrObj) -> Val? {
+        let src = s.storage, n = s.byteCount
+        let rep = new.storage, r = new.byteCount, m = old.byteCount
+        // Python inserts the replacement between every scalar and at both ends when `old`
+        // is empty: s.count + 1 occurrences of an empty pattern.
+        var hits = m == 0 ? s.count + 1 : 0
+        if m != 0 {
+            var at = 0
+            while let i = s.find(old.bytes, from: at) {
+                hits += 1
+                at = i + m
             }
-            return string(out)
+            if hits == 0 { return Val(s) }
         }
-        let pattern = old.bytes
-        guard var i = s.find(pattern) else { return Val(s) }
-        var out = StringBuilder(capacity: s.byteCount + max(0, new.byteCount - old.byteCount) * 4, pool: heap.bytes)
-        var start = 0
-        while true {
-            out.append(src[start..<i])
-            out.append(replacement)
-            start = i + pattern.count
-            guard let next = s.find(pattern, from: start) else { break }
-            i = next
+        let (grow, o1) = hits.multipliedReportingOverflow(by: r - m)
+        let (size, o2) = n.addingReportingOverflow(grow)
+        if o1 || o2 || size > 1 << 32 || heap.exceedsLimit(size) { return nil }
+        let count = s.count &+ hits &* (new.count - old.count)
+        return makeString(size: size, count: count) { out in
+            var at = 0, start = 0
+            if m == 0 {
+                copyBytes(rep, out, r)
+                at = r
+                while start < n {
+                    let l = min(utf8Length(src[start]), n - start)
+                    copyBytes(src + start, out + at, l)
+                    copyBytes(rep, out + at + l, r)
+                    at += l + r
+                    start += l
+                }
+                return
+            }
+            while let i = s.find(old.bytes, from: start) {
+                copyBytes(src + start, out + at, i - start)
+                at += i - start
+                copyBytes(rep, out + at, r)
+                at += r
+                start = i + m
+            }
+            copyBytes(src + start, out + at, n - start)
         }
-        out.append(src[start...])
-        return string(out)
+    }
+}
+
+/// Copies `n` bytes; short runs, the usual case for words and separators, without
+/// calling memcpy.
+@inline(__always)
+func copyBytes(_ from: UnsafePointer<UInt8>, _ to: UnsafeMutablePointer<UInt8>, _ n: Int) {
+    if n > 16 {
+        to.update(from: from, count: n)
+        return
+    }
+    var i = 0
+    while i < n {
+        to[i] = from[i]
+        i += 1
     }
 }
