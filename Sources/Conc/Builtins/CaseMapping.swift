@@ -13,30 +13,43 @@ import Glibc
 
 /// The case mapping of every scalar below U+0800, one way (upper or lower): each entry
 /// holds the UTF-8 bytes of the mapping in its low 7 bytes and their count in the top
-/// byte (no mapping of these scalars is longer than 6 bytes).
-final class CaseTable: @unchecked Sendable {
-    static let size = 0x800
-    let entries: UnsafeMutablePointer<UInt64>
-
-    init(upper: Bool) {
-        entries = UnsafeMutablePointer<UInt64>.allocate(capacity: CaseTable.size)
-        for v in 0..<CaseTable.size {
-            var entry = UInt64(v < 0x80 ? 1 : 2) << 56
-            if let c = Unicode.Scalar(UInt32(v)) {
-                let mapped = upper ? c.properties.uppercaseMapping : c.properties.lowercaseMapping
-                var bytes: UInt64 = 0, n: UInt64 = 0
-                for b in mapped.utf8 where n < 7 {
-                    bytes |= UInt64(b) << (8 * n)
-                    n += 1
-                }
-                entry = bytes | n << 56
+/// byte (no mapping of these scalars is longer than 6 bytes). Built on first use, never
+/// freed, never written afterwards.
+private func caseTable(upper: Bool) -> UnsafeMutablePointer<UInt64> {
+    let entries = UnsafeMutablePointer<UInt64>.allocate(capacity: caseTableSize)
+    for v in 0..<caseTableSize {
+        var entry = UInt64(v < 0x80 ? 1 : 2) << 56
+        if let c = Unicode.Scalar(UInt32(v)) {
+            let mapped = pythonCaseMapping(c, upper: upper)
+            var bytes: UInt64 = 0, n: UInt64 = 0
+            for b in mapped.utf8 where n < 7 {
+                bytes |= UInt64(b) << (8 * n)
+                n += 1
             }
-            entries[v] = entry
+            entry = bytes | n << 56
         }
+        entries[v] = entry
     }
+    return entries
+}
 
-    static let upper = CaseTable(upper: true)
-    static let lower = CaseTable(upper: false)
+private let caseTableSize = 0x800
+nonisolated(unsafe) private let upperTable = caseTable(upper: true)
+nonisolated(unsafe) private let lowerTable = caseTable(upper: false)
+
+/// The full case mapping of `c` as Python 3.11 has it. Python 3.11 has Unicode 14.0's
+/// data and Swift a later version's: a mapping from or to a scalar added since 14.0 (as
+/// "ƛ".upper(), "Ꟛ" since Unicode 16.0) is not one in Python, where the scalar maps to
+/// itself.
+private func pythonCaseMapping(_ c: Unicode.Scalar, upper: Bool) -> String {
+    let mapped = upper ? c.properties.uppercaseMapping : c.properties.lowercaseMapping
+    func inPython(_ x: Unicode.Scalar) -> Bool {
+        guard let age = x.properties.age else { return false }
+        return age.major < 14 || (age.major == 14 && age.minor == 0)
+    }
+    if mapped.unicodeScalars.count == 1 && mapped.unicodeScalars.first == c { return mapped }
+    if !inPython(c) || !mapped.unicodeScalars.allSatisfy(inPython) { return String(Character(c)) }
+    return mapped
 }
 
 /// Maps `n` ASCII bytes from `src` to `dst` (which may be the same), eight at a time:
@@ -113,40 +126,80 @@ extension VM {
         return mapUnicodeCase(s, upper: upper)
     }
 
-    /// The case mapping of a string with non-ASCII scalars.
+    /// The case mapping of a string with non-ASCII scalars. No scalar's mapping is more
+    /// than three times as long as the scalar, so the result is written into a buffer of
+    /// that bound (on the stack for short strings), then copied at its size.
     @inline(never)
     private func mapUnicodeCase(_ s: StrObj, upper: Bool) -> Val {
-        let n = s.byteCount, src = s.storage
-        let table = (upper ? CaseTable.upper : CaseTable.lower).entries
-        var out = StringBuilder(capacity: n + n / 2 + 8, pool: heap.bytes)
-        var i = 0
-        while i < n {
-            // A run of ASCII bytes maps as a block.
-            var j = i
-            while j < n && src[j] < 0x80 { j += 1 }
-            if j > i {
-                out.appendMapped(src + i, j - i, upper: upper)
-                i = j
-                if i == n { break }
+        let n = s.byteCount
+        var capacity = 3 * n + 8
+        if capacity <= 256 {
+            let short = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> Val? in
+                guard let out = buffer.baseAddress else { return nil }
+                let size = mapCase(s.storage, n, out, capacity, upper: upper)
+                return size < 0 ? nil : string(out, size, ascii: false)
             }
-            let length = min(utf8Length(src[i]), n - i)
-            let v = decodeScalar(src + i, length)
-            if !upper && v == 0x3A3 && isFinalSigma(src, n, i, length) {
-                out.append(byte: 0xCF)
-                out.append(byte: 0x82)
-            } else if Int(v) < CaseTable.size {
-                let entry = table[Int(v)]
-                out.append(packed: entry & 0x00FF_FFFF_FFFF_FFFF, count: Int(entry >> 56))
-            } else if isCaseless(v) {
-                out.append(UnsafeBufferPointer(start: src + i, count: length))
-            } else if let c = Unicode.Scalar(v) {
-                var mapped = upper ? c.properties.uppercaseMapping : c.properties.lowercaseMapping
-                mapped.withUTF8 { out.append($0) }
-            }
-            i += length
+            if let short { return short }
         }
-        return string(out)
+        while true {
+            let (out, c) = heap.bytes.buffer(for: capacity)
+            defer { heap.bytes.release(out, c) }
+            let size = mapCase(s.storage, n, out, capacity, upper: upper)
+            if size >= 0 { return string(out, size, ascii: false) }
+            capacity *= 2
+        }
     }
+}
+
+/// Writes the case mapping of the `n` bytes at `src` to `out`; the number of bytes
+/// written, or -1 when they would be more than `capacity`.
+private func mapCase(_ src: UnsafePointer<UInt8>, _ n: Int, _ out: UnsafeMutablePointer<UInt8>, _ capacity: Int, upper: Bool) -> Int {
+    let table = upper ? upperTable : lowerTable
+    var i = 0, at = 0
+    while i < n {
+        // A run of ASCII bytes maps as a block.
+        var j = i
+        while j < n && src[j] < 0x80 { j += 1 }
+        if j > i {
+            if at + (j - i) > capacity { return -1 }
+            mapASCIICase(src + i, out + at, j - i, upper: upper)
+            at += j - i
+            i = j
+            if i == n { break }
+        }
+        let length = min(utf8Length(src[i]), n - i)
+        let v = decodeScalar(src + i, length)
+        if !upper && v == 0x3A3 && isFinalSigma(src, n, i, length) {
+            if at + 2 > capacity { return -1 }
+            out[at] = 0xCF
+            out[at + 1] = 0x82
+            at += 2
+        } else if Int(v) < caseTableSize {
+            let entry = table[Int(v)], size = Int(entry >> 56)
+            if at + size > capacity { return -1 }
+            var bytes = entry
+            for k in 0..<size {
+                out[at + k] = UInt8(truncatingIfNeeded: bytes)
+                bytes >>= 8
+            }
+            at += size
+        } else if isCaseless(v) {
+            if at + length > capacity { return -1 }
+            copyBytes(src + i, out + at, length)
+            at += length
+        } else if let c = Unicode.Scalar(v) {
+            var mapped = pythonCaseMapping(c, upper: upper)
+            let fits = mapped.withUTF8 { m -> Bool in
+                guard let base = m.baseAddress, at + m.count <= capacity else { return m.isEmpty }
+                copyBytes(base, out + at, m.count)
+                at += m.count
+                return true
+            }
+            if !fits { return -1 }
+        }
+        i += length
+    }
+    return at
 }
 
 /// Whether the capital sigma at byte `i` (of `length` bytes) ends a word, by Unicode's

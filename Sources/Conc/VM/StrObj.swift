@@ -309,21 +309,6 @@ struct StringBuilder {
         count += 1
     }
 
-    /// Appends `n` ASCII bytes with their letters made upper or lower case.
-    mutating func appendMapped(_ src: UnsafePointer<UInt8>, _ n: Int, upper: Bool) {
-        reserve(n)
-        mapASCIICase(src, storage + count, n, upper: upper)
-        count += n
-    }
-
-    /// Appends the `n` (at most 8) bytes packed little-endian in `bytes`.
-    @inline(__always)
-    mutating func append(packed bytes: UInt64, count n: Int) {
-        reserve(8)
-        UnsafeMutableRawPointer(storage + count).storeBytes(of: bytes, as: UInt64.self)
-        count += n
-    }
-
     /// Appends an int's decimal digits without building a Swift string.
     mutating func append(int value: Int) {
         reserve(20)
