@@ -162,7 +162,7 @@ extension VM {
     func mapMethod(_ ts: ThreadState, _ map: MapObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
         switch m.id {
         case .get:
-            try argCount(ts, m, args, 1...2)
+            if args.count != 1 && args.count != 2 { try argCount(ts, m, args, 1...2) }
             return map.get(args[0], hash: try hashOrThrow(ts, args[0])) ?? (args.count > 1 ? args[1] : .nil)
         case .keys:
             try argCount(ts, m, args, 0...0)
