@@ -194,6 +194,25 @@ extension VM {
         return Val(heap.adopt(StrObj(adopting: q, byteCount: n, sizeClass: c, count: count)))
     }
 
+    /// `s[start:stop:step]` of an ASCII string, with the bounds already adjusted as
+    /// Python's `PySlice_AdjustIndices` does and a step other than 0 and 1: the bytes are
+    /// picked straight into the result.
+    func stridedASCII(_ s: StrObj, from start: Int, to stop: Int, by step: Int) -> Val {
+        // Bounds lie in -1...count, so their difference fits; the step's magnitude is
+        // taken unsigned, since -Int.min does not fit an Int.
+        let span = step > 0 ? stop - start : start - stop
+        if span <= 0 { return Val(emptyString) }
+        let k = Int((UInt(span) - 1) / step.magnitude + 1)
+        let p = s.storage
+        return makeString(size: k, count: k) { out in
+            var i = start
+            for j in 0..<k {
+                out[j] = p[i]
+                i &+= step
+            }
+        }
+    }
+
     /// `s.split()`: the runs of non-whitespace, as Python's `str.split()`.
     func splitOnWhitespace(_ s: StrObj) -> Val {
         let p = s.storage, n = s.byteCount, ascii = s.isASCII
