@@ -119,6 +119,7 @@ extension VM {
             }
             return string(x.asString!.substring(from: start, to: max(start, stop)))
         }
+        if let s = x.asString, s.isASCII { return stridedASCII(s, from: start, to: stop, by: st) }
         var indices: [Int] = []
         var i = start
         while st > 0 ? i < stop : i > stop {
