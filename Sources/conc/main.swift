@@ -16,6 +16,11 @@ sigprocmask(SIG_SETMASK, &noSignals, nil)
 // signal killing the process silently.
 signal(SIGPIPE, SIG_IGN)
 
+// The common command lines run without ArgumentParser (QuickCommandLine.swift); the
+// rest, help and usage errors included, go through it.
+if let run = QuickCommandLine.parse(CommandLine.arguments.dropFirst()) {
+    run.run()
+}
 do {
     var command = try ConcCommand.parseAsRoot()
     try command.run()
