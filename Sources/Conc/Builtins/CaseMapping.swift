@@ -121,7 +121,7 @@ extension VM {
             }
             let (p, c) = heap.bytes.buffer(for: n)
             mapASCIICase(src, p, n, upper: upper)
-            return Val(heap.adopt(StrObj(adopting: p, byteCount: n, sizeClass: c, count: n)))
+            return Val(heap.newString(adopting: p, byteCount: n, sizeClass: c, count: n))
         }
         return mapUnicodeCase(s, upper: upper)
     }

@@ -456,12 +456,12 @@ extension VM {
     /// returns how many it wrote): on the stack when short, else straight into the
     /// string's own buffer.
     @inline(__always)
-    func makeString(capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) -> Val {
+    func makeString(capacity: Int, ascii: Bool = false, _ body: (UnsafeMutablePointer<UInt8>) -> Int) -> Val {
         if capacity <= 64 {
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer -> Val in
                 guard let base = buffer.baseAddress else { return Val(emptyString) }
                 let n = body(base)
-                return string(UnsafeBufferPointer(start: base, count: n))
+                return string(UnsafeBufferPointer(start: base, count: n), ascii: ascii)
             }
         }
         var builder = StringBuilder(capacity: capacity, pool: heap.bytes)

@@ -177,7 +177,7 @@ extension VM {
         }
         let (p, c) = heap.bytes.buffer(for: size)
         fill(p)
-        return Val(heap.adopt(StrObj(adopting: p, byteCount: size, sizeClass: c, count: count)))
+        return Val(heap.newString(adopting: p, byteCount: size, sizeClass: c, count: count))
     }
 
     /// A string of the `n` bytes at `p`, a part of a string that is all ASCII when
@@ -186,12 +186,12 @@ extension VM {
     func string(_ p: UnsafePointer<UInt8>, _ n: Int, ascii: Bool) -> Val {
         if n <= VM.shortStringLength {
             if n == 0 { return Val(emptyString) }
-            return shortString(UnsafeBufferPointer(start: p, count: n))
+            return shortString(UnsafeBufferPointer(start: p, count: n), ascii: ascii)
         }
         let (q, c) = heap.bytes.buffer(for: n)
         q.initialize(from: p, count: n)
         let count = ascii ? n : StrObj.scalarCount(p, n)
-        return Val(heap.adopt(StrObj(adopting: q, byteCount: n, sizeClass: c, count: count)))
+        return Val(heap.newString(adopting: q, byteCount: n, sizeClass: c, count: count))
     }
 
     /// `s[start:stop:step]` of an ASCII string, with the bounds already adjusted as

@@ -147,13 +147,14 @@ final class Heap {
         return adopt(StrObj(adopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count))
     }
 
-    /// A new string with a copy of `bytes`, which must be valid UTF-8.
+    /// A new string with a copy of `bytes`, which must be valid UTF-8 (and ASCII when
+    /// `ascii` says so: then the scalars need no counting).
     @inline(__always)
-    func newString(copying bytes: UnsafeBufferPointer<UInt8>) -> Unmanaged<StrObj> {
+    func newString(copying bytes: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Unmanaged<StrObj> {
         let n = bytes.count
         let (p, c) = self.bytes.buffer(for: n)
         if let base = bytes.baseAddress { p.initialize(from: base, count: n) }
-        return newString(adopting: p, byteCount: n, sizeClass: c, count: StrObj.scalarCount(p, n))
+        return newString(adopting: p, byteCount: n, sizeClass: c, count: ascii ? n : StrObj.scalarCount(p, n))
     }
 
     /// A new empty list with room for `capacity` elements.

@@ -213,11 +213,11 @@ final class VM {
     /// A string of at most `shortStringLength` bytes, shared with an equal one made
     /// since the last collection when there is one.
     @inline(__always)
-    func shortString(_ bytes: UnsafeBufferPointer<UInt8>) -> Val {
+    func shortString(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Val {
         if bytes.count == 1, bytes[0] < 0x80 { return asciiStrings[Int(bytes[0])] }
         let (found, h, slot) = sharedShortString(bytes)
         if let found { return Val(found) }
-        let s = heapRef._withUnsafeGuaranteedRef { $0.newString(copying: bytes) }
+        let s = heapRef._withUnsafeGuaranteedRef { $0.newString(copying: bytes, ascii: ascii) }
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
         shortStrings[slot] = s
         return Val(s)
@@ -235,6 +235,16 @@ final class VM {
             return (u, h, slot)
         }
         return (nil, h, slot)
+    }
+
+    /// A new string from bytes that are ASCII when `ascii` says so (then the scalars
+    /// need no counting).
+    @inline(__always)
+    func string(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Val {
+        let n = bytes.count
+        if n == 0 { return Val(emptyString) }
+        if n <= VM.shortStringLength { return shortString(bytes, ascii: ascii) }
+        return Val(heapRef._withUnsafeGuaranteedRef { $0.newString(copying: bytes, ascii: ascii) })
     }
 
     func string(_ s: String) -> Val {
