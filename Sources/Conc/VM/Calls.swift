@@ -62,15 +62,24 @@ extension VM {
 
     /// `receiver.member(args)`.
     func invoke(_ ts: ThreadState, _ receiver: Val, _ member: MemberRef, _ args: Args) throws(Unwind) -> Val {
-        if let o = receiver.obj {
-            switch o.kind {
+        if case .object(let u) = receiver {
+            // Borrowed, not retained: the receiver sits in a register, a root, for the
+            // whole call.
+            switch u._withUnsafeGuaranteedRef({ $0.kind }) {
             case .list:
-                return try listMethod(ts, unsafeDowncast(o, to: ListObj.self), member, args)
+                return try Unmanaged<ListObj>.fromOpaque(u.toOpaque()).borrow { l throws(Unwind) in
+                    try listMethod(ts, l, member, args)
+                }
             case .string:
-                return try stringMethod(ts, unsafeDowncast(o, to: StrObj.self), member, args)
+                return try Unmanaged<StrObj>.fromOpaque(u.toOpaque()).borrow { s throws(Unwind) in
+                    try stringMethod(ts, s, member, args)
+                }
             case .map:
-                return try mapMethod(ts, unsafeDowncast(o, to: MapObj.self), member, args)
+                return try Unmanaged<MapObj>.fromOpaque(u.toOpaque()).borrow { m throws(Unwind) in
+                    try mapMethod(ts, m, member, args)
+                }
             case .handle:
+                let o = u.takeUnretainedValue()
                 let h = unsafeDowncast(o, to: HandleObj.self)
                 if let r = try h.method(self, ts, member, args) { return r }
                 throw noMethod(ts, receiver.typeName, member)

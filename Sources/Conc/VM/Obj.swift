@@ -52,6 +52,16 @@ extension Obj {
     var unmanaged: Unmanaged<Obj> { Unmanaged.passUnretained(self) }
 }
 
+extension Unmanaged {
+    /// `_withUnsafeGuaranteedRef` for a body with a typed error: the object is used
+    /// without a retain and a release, so the caller must keep it alive otherwise.
+    @inline(__always)
+    func borrow<R, E: Error>(_ body: (Instance) throws(E) -> R) throws(E) -> R {
+        let result: Result<R, E> = _withUnsafeGuaranteedRef { o in Result { () throws(E) -> R in try body(o) } }
+        return try result.get()
+    }
+}
+
 /// The values of `Obj.gcState`.
 enum GCState {
     static let young: UInt8 = 0
