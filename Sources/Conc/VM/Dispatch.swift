@@ -112,7 +112,8 @@ extension VM {
                         if UInt8(truncatingIfNeeded: w) == Opcode.newMap.rawValue {
                             regs[a] = Val(heap.adopt(MapObj(capacity: c)))
                         }
-                        let map = regs[a].asMap!
+                        // The compiler puts `mapInsert` only after a `newMap` into the same register.
+                        guard let map = regs[a].asMap else { throw ts.error("TypeError", "'\(regs[a].typeName)' object is not a map") }
                         for i in 0..<c {
                             try mapSet(ts, map, regs[b + 2 * i], regs[b + 2 * i + 1])
                         }

@@ -52,7 +52,7 @@ struct Marker {
 
     @inline(__always)
     mutating func mark(_ u: Unmanaged<Obj>) {
-        let i = u._withUnsafeGuaranteedRef { $0.heapIndex } &- boundary
+        let i = Int(truncatingIfNeeded: u._withUnsafeGuaranteedRef { $0.heapIndex }) &- boundary
         if i < 0 { return }
         let word = i >> 6, bit = UInt64(1) << UInt64(i & 63)
         if bits[word] & bit != 0 { return }
@@ -66,7 +66,7 @@ struct Marker {
     }
 
     /// Whether `o` was reached (for pruning weak tables between mark and sweep).
-    func isMarked(_ o: Obj) -> Bool { isMarked(o.heapIndex) }
+    func isMarked(_ o: Obj) -> Bool { isMarked(Int(truncatingIfNeeded: o.heapIndex)) }
 }
 
 final class Heap {
@@ -170,7 +170,7 @@ final class Heap {
     /// Registers a new object; every allocation goes through here.
     @discardableResult
     func register<T: Obj>(_ o: T) -> T {
-        o.heapIndex = objects.count
+        o.heapIndex = Int32(truncatingIfNeeded: objects.count)
         objects.append(Unmanaged<Obj>.passRetained(o))
         newBytes &+= o.byteSize
         noteAllocation(o.byteSize)
@@ -188,7 +188,7 @@ final class Heap {
     @inline(__always)
     private func enter<T: Obj>(_ u: Unmanaged<T>) -> Unmanaged<T> {
         let size = u._withUnsafeGuaranteedRef { obj in
-            obj.heapIndex = objects.count
+            obj.heapIndex = Int32(truncatingIfNeeded: objects.count)
             obj.gcState = GCState.young
             return obj.byteSize
         }
@@ -260,7 +260,7 @@ final class Heap {
             }
         }
         remembered.removeAll(keepingCapacity: true)
-        if major { oldHandles.removeAll { !marker.isMarked($0._withUnsafeGuaranteedRef { $0.heapIndex }) } }
+        if major { oldHandles.removeAll { !marker.isMarked($0.takeUnretainedValue()) } }
         pruneWeak(marker)
         // Sweep: move the last object into each hole, so the table stays dense. Only the
         // moved object's index is written.
@@ -276,7 +276,7 @@ final class Heap {
             while end > i && !marker.isMarked(end) { end -= 1 }
             if end > i {
                 objects.swapAt(i, end)
-                objects[i]._withUnsafeGuaranteedRef { $0.heapIndex = i }
+                objects[i]._withUnsafeGuaranteedRef { $0.heapIndex = Int32(truncatingIfNeeded: i) }
                 i += 1
             }
         }

@@ -43,7 +43,8 @@ final class ListObj: Obj {
 
     override var typeName: String { "list" }
     override var isTruthy: Bool { count != 0 }
-    override var byteSize: Int { 48 + capacity * MemoryLayout<Val>.stride }
+    /// The object (64 bytes from malloc), its table slot and its buffer.
+    override var byteSize: Int { 80 + capacity * MemoryLayout<Val>.stride }
 
     override func trace(_ marker: inout Marker) {
         for i in 0..<count { marker.mark(buf[i]) }

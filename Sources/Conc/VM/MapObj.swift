@@ -67,31 +67,52 @@ final class MapObj: Obj {
     /// Live entries.
     @exclusivity(unchecked) private(set) var count = 0
     @exclusivity(unchecked) private var capacity: Int
-    @exclusivity(unchecked) private var index: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) private var mask: Int
+    /// The open-addressing index, `2 * capacity` slots; nil while the map has room
+    /// for at most `MapObj.smallCapacity` entries, which are found by scanning their
+    /// hashes. Most maps are small records (`{"id": 1, "name": "x"}`): for them the
+    /// scan is as fast as probing, and the map is one allocation smaller.
+    @exclusivity(unchecked) private var index: UnsafeMutablePointer<Int32>?
     /// While the map is remembered (see Heap.swift): the lowest entry number that may
     /// hold a young key or value.
     @exclusivity(unchecked) private var dirtyFrom = Int.max
 
+    /// The most entries a map holds without an index.
+    static let smallCapacity = 8
+
+    /// A map with room for `capacity` entries: exactly that many when they need no
+    /// index (a literal `{"a": 1}` never grows), else a power of two.
     init(capacity: Int = 0) {
-        var cap = 4
-        while cap < capacity { cap *= 2 }
+        let cap = MapObj.roundedCapacity(capacity > 0 ? capacity : 4)
         self.capacity = cap
         slots = rawAllocate(MapEntry.self, capacity: cap)
-        mask = cap * 2 - 1
-        index = rawAllocate(Int32.self, capacity: cap * 2)
-        index.initialize(repeating: -1, count: cap * 2)
         super.init(kind: .map)
+        if cap > MapObj.smallCapacity { index = MapObj.makeIndex(cap) }
     }
 
     deinit {
         rawFree(slots)
-        rawFree(index)
+        if let index { rawFree(index) }
+    }
+
+    private static func roundedCapacity(_ n: Int) -> Int {
+        if n <= smallCapacity { return n }
+        var cap = 16
+        while cap < n { cap *= 2 }
+        return cap
+    }
+
+    private static func makeIndex(_ capacity: Int) -> UnsafeMutablePointer<Int32> {
+        let index = rawAllocate(Int32.self, capacity: capacity * 2)
+        index.initialize(repeating: -1, count: capacity * 2)
+        return index
     }
 
     override var typeName: String { "map" }
     override var isTruthy: Bool { count != 0 }
-    override var byteSize: Int { 64 + capacity * (MemoryLayout<MapEntry>.stride + 8) }
+    /// The object (80 bytes from malloc), its table slot, the entries and the index.
+    override var byteSize: Int {
+        88 + capacity * MemoryLayout<MapEntry>.stride + (index == nil ? 8 : capacity * 8 + 16)
+    }
 
     override func trace(_ marker: inout Marker) {
         for i in 0..<used {
@@ -127,9 +148,19 @@ final class MapObj: Obj {
         }
     }
 
-    /// The entry number holding `key`, if any.
+    /// The entry number holding `key`, if any. A removed entry's key is `.undefined`,
+    /// which equals no key, so neither path needs to skip holes.
     @inline(__always)
     private func find(_ key: Val, hash: Int) -> Int? {
+        guard let index else {
+            var e = 0
+            while e < used {
+                if slots[e].hash == hash && keysEqual(slots[e].key, key) { return e }
+                e += 1
+            }
+            return nil
+        }
+        let mask = capacity * 2 - 1
         var slot = hash & mask
         while true {
             let e = Int(index[slot])
@@ -159,10 +190,15 @@ final class MapObj: Obj {
         noteStored(key, value, at: e, heap: heap)
         used += 1
         count += 1
+        if let index { MapObj.insert(e, hash: hash, into: index, mask: capacity * 2 - 1) }
+        return grown
+    }
+
+    @inline(__always)
+    private static func insert(_ e: Int, hash: Int, into index: UnsafeMutablePointer<Int32>, mask: Int) {
         var slot = hash & mask
         while index[slot] >= 0 { slot = (slot + 1) & mask }
-        index[slot] = Int32(e)
-        return grown
+        index[slot] = Int32(truncatingIfNeeded: e)
     }
 
     /// Removes `key`; returns its value, or nil if it was absent.
@@ -179,7 +215,8 @@ final class MapObj: Obj {
 
     /// Grows (or just compacts, if holes make up half the entries) and rebuilds the index.
     private func resize() -> Int {
-        let newCap = count * 2 >= capacity ? capacity * 2 : capacity
+        let oldBytes = byteSize
+        let newCap = count * 2 >= capacity ? MapObj.roundedCapacity(max(capacity * 2, 4)) : capacity
         let fresh = rawAllocate(MapEntry.self, capacity: newCap)
         var n = 0
         // Compacting moves entries down: a remembered map's first possibly young
@@ -193,20 +230,17 @@ final class MapObj: Obj {
         }
         if dirtyFrom != Int.max { dirtyFrom = min(newDirtyFrom, n) }
         rawFree(slots)
-        rawFree(index)
+        if let index { rawFree(index) }
         slots = fresh
-        let grown = (newCap - capacity) * (MemoryLayout<MapEntry>.stride + 8)
         capacity = newCap
         used = n
-        mask = newCap * 2 - 1
-        index = rawAllocate(Int32.self, capacity: newCap * 2)
-        index.initialize(repeating: -1, count: newCap * 2)
-        for e in 0..<n {
-            var slot = fresh[e].hash & mask
-            while index[slot] >= 0 { slot = (slot + 1) & mask }
-            index[slot] = Int32(e)
+        index = nil
+        if newCap > MapObj.smallCapacity {
+            let fresh = MapObj.makeIndex(newCap)
+            for e in 0..<n { MapObj.insert(e, hash: slots[e].hash, into: fresh, mask: newCap * 2 - 1) }
+            index = fresh
         }
-        return grown
+        return byteSize - oldBytes
     }
 
     /// The live entry at or after entry number `from`, for iteration.

@@ -17,9 +17,16 @@ class Obj {
     /// The object's generation (see Heap.swift): `GCState.young`, `.old`, or
     /// `.remembered` (old, and in the heap's remembered set).
     @exclusivity(unchecked) final var gcState: UInt8 = GCState.young
+    /// Two bytes for the subclass, which would otherwise be padding: strings and lists
+    /// keep their buffer's `BytePool` class and their flags here.
+    @exclusivity(unchecked) final var byteClass: UInt8 = 0
+    @exclusivity(unchecked) final var flags: UInt8 = 0
     /// This object's slot in the heap's table; the mark bits live beside the table, not
     /// in the object, so a collection in a forked child writes no object's page.
-    @exclusivity(unchecked) final var heapIndex: Int = -1
+    /// 32 bits, so that the fields above and this one share the 8 bytes after Swift's
+    /// object header: a table of 2**31 objects would take more than 128 GiB, far
+    /// beyond what the allocator gives before that.
+    @exclusivity(unchecked) final var heapIndex: Int32 = -1
 
     init(kind: ObjKind) {
         self.kind = kind

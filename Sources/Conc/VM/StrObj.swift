@@ -15,17 +15,34 @@ final class StrObj: Obj {
     @exclusivity(unchecked) private(set) var byteCount: Int
     /// The number of Unicode scalars.
     @exclusivity(unchecked) private(set) var count: Int
-    /// The byte pool class of `storage`; 0 when it came from malloc.
-    @exclusivity(unchecked) private(set) var sizeClass: UInt8
+    /// The byte pool class of `storage`; 0 when it came from malloc. Kept in the
+    /// object header's spare byte (see `Obj.byteClass`).
+    private(set) var sizeClass: UInt8 {
+        @inline(__always) get { byteClass }
+        @inline(__always) set { byteClass = newValue }
+    }
     /// Set while the string is the intermediate result of a chain `a + b + c`, held only
     /// in a register no script code can read: then, and only then, it may grow in place
     /// (see `append`). Strings are immutable everywhere else.
-    @exclusivity(unchecked) var growable = false
-    /// The size of a growable string's buffer when it came from malloc (the object's
-    /// allocation has room for this field without growing).
-    @exclusivity(unchecked) private var mallocCapacity = 0
-    @exclusivity(unchecked) private var hashed = false
+    var growable: Bool {
+        @inline(__always) get { flags & StrObj.growableFlag != 0 }
+        @inline(__always) set { flags = newValue ? flags | StrObj.growableFlag : flags & ~StrObj.growableFlag }
+    }
+    /// Whether `cachedHash` holds the hash.
+    private var hashed: Bool {
+        @inline(__always) get { flags & StrObj.hashedFlag != 0 }
+        @inline(__always) set { flags = newValue ? flags | StrObj.hashedFlag : flags & ~StrObj.hashedFlag }
+    }
+    private static let growableFlag: UInt8 = 1
+    private static let hashedFlag: UInt8 = 2
     @exclusivity(unchecked) private var cachedHash = 0
+    /// The size of a growable string's buffer when it came from malloc. A growable
+    /// string is never hashed (no script code can see it), so this shares the hash's
+    /// field rather than making every string 8 bytes bigger.
+    private var mallocCapacity: Int {
+        @inline(__always) get { cachedHash }
+        @inline(__always) set { cachedHash = newValue }
+    }
     /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII
     /// string. A raw buffer rather than an array, so that freeing a string has no
     /// reference to release.
@@ -38,9 +55,9 @@ final class StrObj: Obj {
     init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) {
         self.storage = storage
         self.byteCount = byteCount
-        self.sizeClass = sizeClass
         self.count = count
         super.init(kind: .string)
+        self.sizeClass = sizeClass
     }
 
     convenience init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8) {
@@ -146,8 +163,7 @@ final class StrObj: Obj {
         self.byteCount = byteCount
         self.sizeClass = sizeClass
         self.count = count
-        growable = false
-        hashed = false
+        flags = 0
     }
 
     /// The class of a retired string, which owns no bytes.
@@ -172,7 +188,8 @@ final class StrObj: Obj {
 
     override var typeName: String { "string" }
     override var isTruthy: Bool { byteCount != 0 }
-    override var byteSize: Int { 64 + byteCount }
+    /// The object (80 bytes from malloc), its table slot and its bytes.
+    override var byteSize: Int { 88 + byteCount }
 
     var isASCII: Bool { count == byteCount }
 
