@@ -43,11 +43,16 @@ extension VM {
         defineNative("bool", 0, 1) { _, args in .bool(args.count == 1 && args[0].isTruthy) }
         defineNative("len", 1, 1) { ts, args throws(Unwind) in
             let v = args[0]
+            if case .object(let u) = v {
+                switch u._withUnsafeGuaranteedRef({ $0.kind }) {
+                case .string: return .int(Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count })
+                case .list: return .int(Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count })
+                case .map: return .int(Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count })
+                default: break
+                }
+            }
             if let o = v.obj {
                 switch o.kind {
-                case .string: return .int(unsafeDowncast(o, to: StrObj.self).count)
-                case .list: return .int(unsafeDowncast(o, to: ListObj.self).count)
-                case .map: return .int(unsafeDowncast(o, to: MapObj.self).count)
                 case .range:
                     guard let n = unsafeDowncast(o, to: RangeObj.self).count else {
                         throw ts.error("OverflowError", "range has more than 9223372036854775807 elements")

@@ -238,7 +238,7 @@ extension VM {
                     i += utf8Length(b)
                 }
             }
-            result.appendToNew(string(p + start, min(i, n) - start, ascii: ascii))
+            result.appendToNew(string(p + start, min(i, n) - start, ascii: ascii), pool: heap.bytes)
         }
         return Val(heap.adopt(result))
     }
@@ -250,10 +250,10 @@ extension VM {
         let result = ListObj(capacity: min(n / 2 + 1, 12))
         var start = 0
         while let i = s.find(needle, from: start) {
-            result.appendToNew(string(p + start, i - start, ascii: ascii))
+            result.appendToNew(string(p + start, i - start, ascii: ascii), pool: heap.bytes)
             start = i + m
         }
-        result.appendToNew(string(p + start, n - start, ascii: ascii))
+        result.appendToNew(string(p + start, n - start, ascii: ascii), pool: heap.bytes)
         return Val(heap.adopt(result))
     }
 

@@ -101,11 +101,14 @@ extension VM {
                             // The compiler put the list there with newList.
                             guard case .object(let u) = regs[a] else { break }
                             list = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
-                            let grown = list._withUnsafeGuaranteedRef { $0.reserve(c) }
+                            let grown = list._withUnsafeGuaranteedRef { $0.reserve(c, pool: heap.bytes) }
                             heap.noteAllocation(grown)
                         }
+                        // A constant, not the captured `regs` (a captured variable costs
+                        // an exclusivity check per access).
+                        let items = regs + b
                         list._withUnsafeGuaranteedRef { l in
-                            for i in 0..<c { l.append(regs[b + i], heap: heap) }
+                            for i in 0..<c { l.append(items[i], heap: heap) }
                         }
                     case .newMap, .mapInsert:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
@@ -305,6 +308,15 @@ extension VM {
                             ts.frames[fi].pc = pc
                             try pushFrame(ts, Unmanaged<Closure>.fromOpaque(u.toOpaque()), base: base + a + 1, argc: argc)
                             load()
+                        } else if case .object(let u) = callee, u._withUnsafeGuaranteedRef({ $0.kind }) == .native {
+                            // A built-in, called here without retaining it or its function:
+                            // the callee sits in a register, a root, for the whole call.
+                            ts.frames[fi].pc = pc
+                            let args = Args(base: regs + a + 1, count: argc)
+                            regs[a] = try Unmanaged<NativeObj>.fromOpaque(u.toOpaque()).borrow { n throws(Unwind) in
+                                if argc < n.minArgs || (n.maxArgs >= 0 && argc > n.maxArgs) { try checkArity(ts, n, argc) }
+                                return try n.function(ts, args)
+                            }
                         } else {
                             ts.frames[fi].pc = pc
                             regs[a] = try callNonClosure(ts, callee, args: Args(base: regs + a + 1, count: argc))

@@ -71,7 +71,7 @@ struct Marker {
 
 final class Heap {
     /// Every object, each held by one retained reference.
-    @exclusivity(unchecked) private var objects: [Unmanaged<Obj>] = []
+    @exclusivity(unchecked) private var objects = RawStack<Unmanaged<Obj>>(capacity: 1024)
     /// The buffers of short strings' bytes.
     let bytes = BytePool()
     /// Bytes allocated since the last collection (an estimate): new objects and the
@@ -94,7 +94,7 @@ final class Heap {
     @exclusivity(unchecked) private var oldCount = 0
     /// Old objects that were given a young object since the last collection (the
     /// write barrier's set; see `remember`).
-    @exclusivity(unchecked) private var remembered: [Unmanaged<Obj>] = []
+    @exclusivity(unchecked) private var remembered = RawStack<Unmanaged<Obj>>()
     /// Old handles. Their fields change under the runtime's own locks, without the
     /// barrier, so every minor collection traces them.
     private var oldHandles: [Unmanaged<Obj>] = []
@@ -129,8 +129,8 @@ final class Heap {
     /// more than the rest of `str(i)` or `[a, b]` (measured with callgrind). A reused
     /// object costs its fields' stores.
     /// Each holds one retained reference, like `objects`.
-    @exclusivity(unchecked) private var spareStrings: [Unmanaged<StrObj>] = []
-    @exclusivity(unchecked) private var spareLists: [Unmanaged<ListObj>] = []
+    @exclusivity(unchecked) private var spareStrings = RawStack<Unmanaged<StrObj>>()
+    @exclusivity(unchecked) private var spareLists = RawStack<Unmanaged<ListObj>>()
     /// At most this many of each are kept: about a collection's worth of short-lived
     /// objects, under a megabyte.
     static let spareLimit = 1 << 14
@@ -161,10 +161,10 @@ final class Heap {
     @inline(__always)
     func newList(capacity: Int) -> Unmanaged<ListObj> {
         if let l = spareLists.popLast() {
-            _ = l._withUnsafeGuaranteedRef { $0.reuse(capacity: capacity) }
+            _ = l._withUnsafeGuaranteedRef { $0.reuse(capacity: capacity, pool: bytes) }
             return enter(l)
         }
-        return adopt(ListObj(capacity: capacity))
+        return adopt(ListObj(capacity: capacity, pool: bytes))
     }
 
     /// Registers a new object; every allocation goes through here.
@@ -236,7 +236,7 @@ final class Heap {
         for o in permanent { marker.mark(o) }
         markRoots(&marker)
         if !major {
-            for u in remembered { u._withUnsafeGuaranteedRef { $0.traceRemembered(&marker) } }
+            for u in remembered.elements { u._withUnsafeGuaranteedRef { $0.traceRemembered(&marker) } }
             for u in oldHandles { u._withUnsafeGuaranteedRef { $0.trace(&marker) } }
         }
         // Each object reached is traced, promoted, and its bytes counted here, while
@@ -253,13 +253,13 @@ final class Heap {
                 return o.byteSize
             }
         }
-        for u in remembered {
+        for u in remembered.elements {
             u._withUnsafeGuaranteedRef { o in
                 o.gcState = GCState.old
                 o.forgetWrites()
             }
         }
-        remembered.removeAll(keepingCapacity: true)
+        remembered.removeAll()
         if major { oldHandles.removeAll { !marker.isMarked($0.takeUnretainedValue()) } }
         pruneWeak(marker)
         // Sweep: move the last object into each hole, so the table stays dense. Only the
@@ -299,12 +299,13 @@ final class Heap {
                     spareLists.append(l)
                     continue
                 }
+                l._withUnsafeGuaranteedRef { $0.returnBuffer(to: bytes) }
             default:
                 break
             }
             u.release()
         }
-        objects.removeSubrange(end..<objects.count)
+        objects.truncate(to: end)
         oldCount = objects.count
         if major {
             liveBytes = live
@@ -321,14 +322,20 @@ final class Heap {
         collections += 1
     }
 
-    deinit { releaseAll() }
+    deinit {
+        releaseAll()
+        objects.deallocate()
+        remembered.deallocate()
+        spareStrings.deallocate()
+        spareLists.deallocate()
+    }
 
     /// Frees every object (the interpreter is going away).
     func releaseAll() {
         permanent.removeAll()
-        for s in spareStrings { s.release() }
-        for l in spareLists { l.release() }
-        for o in objects { o.release() }
+        for s in spareStrings.elements { s.release() }
+        for l in spareLists.elements { l.release() }
+        for o in objects.elements { o.release() }
         spareStrings.removeAll()
         spareLists.removeAll()
         objects.removeAll()

@@ -12,21 +12,63 @@ final class ListObj: Obj {
     /// young object at. Elements below it were there, old, at the last collection.
     @exclusivity(unchecked) private var dirtyFrom = Int.max
 
+    /// A list whose buffer comes from malloc.
     init(capacity: Int = 0) {
         // Exactly the room asked for (a literal `[a, b]` never grows), and some room
         // for an empty list, which will.
-        self.capacity = capacity > 0 ? capacity : 4
+        self.capacity = ListObj.roomFor(capacity)
         buf = rawAllocate(Val.self, capacity: self.capacity)
         count = 0
         super.init(kind: .list)
     }
 
-    convenience init<S: Collection>(_ items: S) where S.Element == Val {
-        self.init(capacity: items.count)
-        for v in items { appendToNew(v) }
+    /// A list whose buffer comes from `pool` when it is small (`byteClass` then says
+    /// its class): a small list is then one malloc'd object and a pooled buffer with no
+    /// malloc header. Only the heap makes these (`Heap.newList`), since it must give
+    /// the buffer back to the pool when the list dies (see `returnBuffer`).
+    init(capacity: Int, pool: BytePool) {
+        let n = ListObj.roomFor(capacity)
+        (buf, self.capacity) = ListObj.buffer(for: n, pool: pool)
+        count = 0
+        super.init(kind: .list)
+        byteClass = BytePool.sizeClass(for: n * MemoryLayout<Val>.stride)
     }
 
-    deinit { rawFree(buf) }
+    convenience init<S: Collection>(_ items: S) where S.Element == Val {
+        self.init(capacity: items.count)
+        for v in items {
+            (buf + count).initialize(to: v)
+            count += 1
+        }
+    }
+
+    deinit { if byteClass == 0 { rawFree(buf) } }
+
+    @inline(__always)
+    private static func roomFor(_ n: Int) -> Int { n > 0 ? n : 4 }
+
+    /// A buffer for `n` values, from the pool when it fits there, and the values it
+    /// holds.
+    @inline(__always)
+    private static func buffer(for n: Int, pool: BytePool) -> (UnsafeMutablePointer<Val>, Int) {
+        let bytes = n * MemoryLayout<Val>.stride
+        if BytePool.sizeClass(for: bytes) == 0 { return (rawAllocate(Val.self, capacity: n), n) }
+        let (p, c) = pool.buffer(for: bytes)
+        let raw = UnsafeMutableRawPointer(p)
+        return (raw.bindMemory(to: Val.self, capacity: n), BytePool.capacity(of: c) / MemoryLayout<Val>.stride)
+    }
+
+    /// Gives a dead list's pooled buffer back to the pool (the sweep calls this before
+    /// it releases the list; the list must not be used afterwards).
+    func returnBuffer(to pool: BytePool) {
+        if byteClass != 0 {
+            pool.release(UnsafeMutableRawPointer(buf).assumingMemoryBound(to: UInt8.self), byteClass)
+            byteClass = 0
+            buf = rawAllocate(Val.self, capacity: 1)
+            capacity = 1
+            count = 0
+        }
+    }
 
     /// Whether the heap keeps this list for reuse once it is dead: only small ones, so
     /// that no large buffer outlives its list.
@@ -36,9 +78,9 @@ final class ListObj: Obj {
     /// what `init(capacity:)` does without an allocation. Returns the bytes the buffer
     /// grew by.
     @inline(__always)
-    func reuse(capacity n: Int) -> Int {
+    func reuse(capacity n: Int, pool: BytePool) -> Int {
         count = 0
-        return reserve(n)
+        return reserve(n, pool: pool)
     }
 
     override var typeName: String { "list" }
@@ -95,15 +137,25 @@ final class ListObj: Obj {
 
     var items: UnsafeBufferPointer<Val> { UnsafeBufferPointer(start: buf, count: count) }
 
-    /// Makes room for `n` more elements; returns the bytes the buffer grew by.
+    /// Makes room for `n` more elements; returns the bytes the buffer grew by. A
+    /// pooled buffer moves to a bigger pooled one or to malloc, and goes back to `pool`.
     @discardableResult
-    func reserve(_ n: Int) -> Int {
+    func reserve(_ n: Int, pool: BytePool) -> Int {
         let need = count + n
         if need <= capacity { return 0 }
         let newCap = max(need, capacity * 2)
-        buf = rawReallocate(buf, capacity: newCap)
         let grown = (newCap - capacity) * MemoryLayout<Val>.stride
-        capacity = newCap
+        if byteClass == 0 {
+            buf = rawReallocate(buf, capacity: newCap)
+            capacity = newCap
+        } else {
+            let (fresh, room) = ListObj.buffer(for: newCap, pool: pool)
+            fresh.moveInitialize(from: buf, count: count)
+            pool.release(UnsafeMutableRawPointer(buf).assumingMemoryBound(to: UInt8.self), byteClass)
+            buf = fresh
+            capacity = room
+            byteClass = BytePool.sizeClass(for: newCap * MemoryLayout<Val>.stride)
+        }
         return grown
     }
 
@@ -111,7 +163,7 @@ final class ListObj: Obj {
     /// still paces the collector and counts against the heap limit.
     @inline(__always)
     func append(_ v: Val, heap: Heap) {
-        if count == capacity { heap.noteAllocation(reserve(1)) }
+        if count == capacity { heap.noteAllocation(reserve(1, pool: heap.bytes)) }
         (buf + count).initialize(to: v)
         noteStored(v, at: count, heap: heap)
         count += 1
@@ -120,14 +172,14 @@ final class ListObj: Obj {
     /// Appends to a list made since the last safe point, which is young, so needs no
     /// write barrier.
     @inline(__always)
-    func appendToNew(_ v: Val) {
-        if count == capacity { reserve(1) }
+    func appendToNew(_ v: Val, pool: BytePool) {
+        if count == capacity { reserve(1, pool: pool) }
         (buf + count).initialize(to: v)
         count += 1
     }
 
     func insert(_ v: Val, at i: Int, heap: Heap) {
-        heap.noteAllocation(reserve(1))
+        heap.noteAllocation(reserve(1, pool: heap.bytes))
         (buf + i + 1).moveInitialize(from: buf + i, count: count - i)
         (buf + i).initialize(to: v)
         count += 1
@@ -156,7 +208,7 @@ final class ListObj: Obj {
     /// Replaces the contents (used by `sort`).
     func replace(with items: [Val], heap: Heap) {
         count = 0
-        heap.noteAllocation(reserve(items.count))
+        heap.noteAllocation(reserve(items.count, pool: heap.bytes))
         for v in items { append(v, heap: heap) }
     }
 }

@@ -75,8 +75,8 @@ extension VM {
             if op == .add, let m = y.asList {
                 let r = heap.newList(capacity: l.count + m.count)
                 r._withUnsafeGuaranteedRef { r in
-                    for v in l.items { r.appendToNew(v) }
-                    for v in m.items { r.appendToNew(v) }
+                    for v in l.items { r.appendToNew(v, pool: heap.bytes) }
+                    for v in m.items { r.appendToNew(v, pool: heap.bytes) }
                 }
                 return Val(r)
             }
@@ -100,7 +100,7 @@ extension VM {
             if !iterable { throw ts.error("TypeError", "'\(y.typeName)' object is not iterable") }
             // A copy first: `xs += xs` appends the list as it was.
             let items = try elements(ts, y, for: "list +=")
-            heap.noteAllocation(l.reserve(items.count))
+            heap.noteAllocation(l.reserve(items.count, pool: heap.bytes))
             for v in items { l.append(v, heap: heap) }
             return x
         }
@@ -114,7 +114,7 @@ extension VM {
         let (total, o) = l.count.multipliedReportingOverflow(by: n)
         if o || total > 1 << 28 { throw ts.error("MemoryError", "repeated list is too long") }
         let once = Array(l.items)
-        heap.noteAllocation(l.reserve(total - once.count))
+        heap.noteAllocation(l.reserve(total - once.count, pool: heap.bytes))
         for _ in 1..<n { for v in once { l.append(v, heap: heap) } }
         return x
     }
@@ -272,7 +272,7 @@ extension VM {
             throw ts.error("MemoryError", "repeated list is too long")
         }
         let r = ListObj(capacity: total)
-        for _ in 0..<n { for v in l.items { r.appendToNew(v) } }
+        for _ in 0..<n { for v in l.items { r.appendToNew(v, pool: heap.bytes) } }
         return Val(heap.adopt(r))
     }
 
