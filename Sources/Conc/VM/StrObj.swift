@@ -43,10 +43,13 @@ final class StrObj: Obj {
         @inline(__always) get { cachedHash }
         @inline(__always) set { cachedHash = newValue }
     }
-    /// Byte offsets of every 32nd scalar, built on the first index into a non-ASCII
-    /// string. A raw buffer rather than an array, so that freeing a string has no
-    /// reference to release.
-    private var checkpoints: UnsafeMutablePointer<Int>?
+    /// Whether the buffer holds, after the bytes, the byte offset of every 32nd scalar
+    /// (see `byteOffset(ofScalar:)`). Kept there rather than behind a pointer of its
+    /// own, which would make every string 8 bytes, and a malloc chunk 16, bigger.
+    private var hasCheckpoints: Bool {
+        @inline(__always) get { flags & StrObj.checkpointsFlag != 0 }
+    }
+    private static let checkpointsFlag: UInt8 = 4
 
     /// A string that takes ownership of `storage` (`byteCount` valid UTF-8 bytes, in a
     /// buffer of pool class `sizeClass`).
@@ -147,8 +150,6 @@ final class StrObj: Obj {
     /// that the heap can keep the object for `reuse` instead of freeing it.
     func retire(to pool: BytePool) {
         if sizeClass == 0 { rawFree(storage) } else { pool.release(storage, sizeClass) }
-        if let c = checkpoints { rawFree(c) }
-        checkpoints = nil
         storage = StrObj.noBytes
         sizeClass = StrObj.retired
         byteCount = 0
@@ -174,7 +175,6 @@ final class StrObj: Obj {
     /// `returnBytes`); bytes from malloc go back here.
     deinit {
         if sizeClass == 0 { rawFree(storage) }
-        if let c = checkpoints { rawFree(c) }
     }
 
     /// Gives the bytes of this dead string back to its heap's pool.
@@ -188,8 +188,8 @@ final class StrObj: Obj {
 
     override var typeName: String { "string" }
     override var isTruthy: Bool { byteCount != 0 }
-    /// The object (80 bytes from malloc), its table slot and its bytes.
-    override var byteSize: Int { 88 + byteCount }
+    /// The object (56 bytes, a 64-byte malloc chunk), its table slot and its bytes.
+    override var byteSize: Int { 72 + byteCount }
 
     var isASCII: Bool { count == byteCount }
 
@@ -230,23 +230,42 @@ final class StrObj: Obj {
     func byteOffset(ofScalar i: Int) -> Int {
         if isASCII { return i }
         if i == count { return bytes.count }
-        if checkpoints == nil {
-            let cps = rawAllocate(Int.self, capacity: count / 32 + 1)
-            var scalar = 0
-            for (off, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
-                if scalar & 31 == 0 { cps[scalar >> 5] = off }
-                scalar += 1
-            }
-            checkpoints = cps
+        var off = 0
+        var remaining = i
+        // A string in a pooled buffer (at most 128 bytes) is scanned from the start; a
+        // growable one (never indexed by a script, which cannot see it) keeps its buffer
+        // as it is.
+        if sizeClass == 0 && count > 32 && !growable {
+            if !hasCheckpoints { buildCheckpoints() }
+            off = UnsafeRawPointer(storage + StrObj.checkpointsOffset(byteCount))
+                .load(fromByteOffset: (i >> 5) &* 8, as: Int.self)
+            remaining = i & 31
         }
-        var off = checkpoints![i >> 5]
-        var remaining = i & 31
         while remaining > 0 {
             off += 1
             while bytes[off] & 0xC0 == 0x80 { off += 1 }
             remaining -= 1
         }
         return off
+    }
+
+    /// Where the checkpoints start in a buffer of `byteCount` bytes: the next multiple
+    /// of 8.
+    @inline(__always)
+    private static func checkpointsOffset(_ byteCount: Int) -> Int { (byteCount &+ 7) & ~7 }
+
+    /// Grows the (malloc'd) buffer to hold the checkpoints after the bytes and fills
+    /// them in. Strings are immutable, so they stay right for the string's life.
+    private func buildCheckpoints() {
+        let at = StrObj.checkpointsOffset(byteCount)
+        storage = rawReallocate(storage, capacity: at &+ (count / 32 &+ 1) &* 8)
+        let raw = UnsafeMutableRawPointer(storage)
+        var scalar = 0
+        for off in 0..<byteCount where storage[off] & 0xC0 != 0x80 {
+            if scalar & 31 == 0 { raw.storeBytes(of: off, toByteOffset: at &+ (scalar >> 5) &* 8, as: Int.self) }
+            scalar &+= 1
+        }
+        flags |= StrObj.checkpointsFlag
     }
 
     /// The byte length of the scalar starting at `offset`.
@@ -278,13 +297,14 @@ final class StrObj: Obj {
         let n = needle.count, h = bytes.count
         if n == 0 { return start <= h ? start : nil }
         if n > h { return nil }
-        let first = Int32(needle[0]), last = h - n
+        guard let nb = needle.baseAddress else { return nil }
+        let first = Int32(nb[0]), last = h - n
         var i = start
         // memchr finds each candidate first byte; memcmp checks the rest.
         while i <= last {
             guard let hit = memchr(storage + i, first, last - i + 1) else { return nil }
             i = storage.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if n == 1 || memcmp(storage + i + 1, needle.baseAddress! + 1, n - 1) == 0 { return i }
+            if n == 1 || memcmp(storage + i + 1, nb + 1, n - 1) == 0 { return i }
             i += 1
         }
         return nil
