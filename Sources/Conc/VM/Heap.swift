@@ -79,12 +79,16 @@ final class Heap {
     @exclusivity(unchecked) private(set) var debt = 0
     /// The part of `debt` that new objects took.
     @exclusivity(unchecked) private var newBytes = 0
-    /// Collect when `debt` passes this. A small young generation costs a few percent
-    /// more instructions than a large one but keeps freshly allocated memory in the
-    /// core's 2 MB L2 cache: on the strings and closures benchmarks a 16 MB threshold
-    /// missed L2 twenty times as often (simulated with cachegrind) and ran about 20%
-    /// slower.
-    static let minimumThreshold = 1 << 20
+    /// Collect when `debt` passes this. A small young generation keeps freshly
+    /// allocated memory in the core's 2 MB L2 cache (on the strings and closures
+    /// benchmarks a 16 MB threshold missed L2 twenty times as often, simulated with
+    /// cachegrind, and ran about 20% slower), and lets the spare objects (below) cover
+    /// all that one collection frees: at 256 KB, about 2,600 small lists or 3,000
+    /// short strings, `[i, i]` costs 277 instructions and `str(i)` 591; at 1 MB, with
+    /// 4,096 spares, 604 and 816, since most dead objects then go back to malloc.
+    static let minimumThreshold = 256 << 10
+    /// The old generation may reach this before the first major collection.
+    private static let majorFloor = 4 << 20
     /// An estimate of the bytes alive after the last collection: exact after a major
     /// one; after a minor one, the old generation, dead objects included.
     private(set) var liveBytes = 0
@@ -100,7 +104,7 @@ final class Heap {
     private var oldHandles: [Unmanaged<Obj>] = []
     /// A major collection is due once the old generation passes this: twice what
     /// survived the last major one.
-    private var majorThreshold = 4 * Heap.minimumThreshold
+    private var majorThreshold = Heap.majorFloor
     private(set) var minorCollections = 0
     /// Set when a collection is due; the dispatch loop checks it at its safe point.
     @exclusivity(unchecked) var collectionDue = false
@@ -131,11 +135,10 @@ final class Heap {
     /// Each holds one retained reference, like `objects`.
     @exclusivity(unchecked) private var spareStrings = RawStack<Unmanaged<StrObj>>()
     @exclusivity(unchecked) private var spareLists = RawStack<Unmanaged<ListObj>>()
-    /// At most this many of each are kept: about a third of what a minor collection
-    /// frees in string-heavy code, under half a megabyte. Keeping 16,384 saved about 3%
-    /// of the instructions of the string benchmarks but added 4 MB to their peak
-    /// memory (17.4 MB against 13.0 MB on strings.conc; measured with callgrind and
-    /// /usr/bin/time).
+    /// At most this many of each are kept: more than a minor collection frees of
+    /// either, and under half a megabyte. Keeping 16,384 (with a 1 MB young
+    /// generation) added 4 MB to the peak memory of the string benchmarks (17.4 MB
+    /// against 13.0 MB on strings.conc) for no fewer instructions.
     static let spareLimit = 1 << 12
 
     /// A new string that takes ownership of `storage` (see `StrObj.init(adopting:)`).
@@ -312,7 +315,7 @@ final class Heap {
         oldCount = objects.count
         if major {
             liveBytes = live
-            majorThreshold = max(4 * Heap.minimumThreshold, 2 * live)
+            majorThreshold = max(Heap.majorFloor, 2 * live)
         } else {
             // The old generation grew by what was promoted and by what old objects
             // grew by (the debt that new objects did not take).
