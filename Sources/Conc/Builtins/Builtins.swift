@@ -32,8 +32,9 @@ extension VM {
         defineNative("str", 0, 1) { ts, args throws(Unwind) in
             if args.count == 0 { return ts.vm.string([]) }
             switch args[0] {
-            case .int(let i): return ts.vm.makeString(capacity: maxDecimalLength, ascii: true) { writeDecimal(i, to: $0) }
-            case .double(let d): return ts.vm.makeString(capacity: maxFloatReprLength, ascii: true) { writeFloatRepr(d, to: $0) }
+            case .int(let i): return ts.withVM { $0.decimalString(i) }
+            case .double(let d):
+                return ts.withVM { $0.makeString(capacity: maxFloatReprLength, ascii: true) { writeFloatRepr(d, to: $0) } }
             default: break
             }
             if args[0].asString != nil { return args[0] }

@@ -27,11 +27,20 @@ func writeDecimal(_ value: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
     return writeDecimal(unsigned: UInt(value), to: p)
 }
 
-/// The number of decimal digits of `v` (1 for zero).
+/// The number of decimal digits of `v` (1 for zero): a tree of comparisons, two or
+/// three for the numbers scripts print most.
 @inline(__always)
 func decimalDigitCount(_ v: UInt) -> Int {
-    var count = 1
-    var bound: UInt = 10
+    if v < 100_000 {
+        if v < 100 { return v < 10 ? 1 : 2 }
+        return v < 1_000 ? 3 : v < 10_000 ? 4 : 5
+    }
+    if v < 10_000_000_000 {
+        if v < 10_000_000 { return v < 1_000_000 ? 6 : 7 }
+        return v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10
+    }
+    var count = 11
+    var bound: UInt = 100_000_000_000
     // 10^19 still fits in 64 bits; the loop stops before the bound could overflow.
     while count < 20 && v >= bound {
         count += 1
@@ -452,6 +461,24 @@ func parseFloatFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
 }
 
 extension VM {
+    /// `str(i)`: the digits are counted first and written straight into the new
+    /// string's pooled buffer, with no copy and no lookup among the shared short
+    /// strings (numbers rarely repeat, and CPython does not share them either).
+    @inline(__always)
+    func decimalString(_ i: Int) -> Val {
+        if i >= 0 && i < 10 { return asciiStrings[48 &+ i] }
+        let negative = i < 0
+        let magnitude = i.magnitude
+        let digits = decimalDigitCount(magnitude)
+        let n = negative ? digits &+ 1 : digits
+        return heapRef._withUnsafeGuaranteedRef { heap in
+            let (p, c) = heap.bytes.buffer(for: n)
+            if negative { p[0] = UInt8(ascii: "-") }
+            writeDigits(magnitude, count: digits, to: negative ? p + 1 : p)
+            return Val(heap.newString(adopting: p, byteCount: n, sizeClass: c, count: n))
+        }
+    }
+
     /// A new string of at most `capacity` bytes, written at a buffer by `body` (which
     /// returns how many it wrote): on the stack when short, else straight into the
     /// string's own buffer.

@@ -45,20 +45,62 @@ extension VM {
         // Size the buffer for the common case (strings and ints) so it never grows.
         var size = 0
         var plain = true  // only strings, ints and floats
+        var ascii = true  // and every string ASCII, so the scalars need no counting
+        var exact = 0  // the exact size and scalar count, when there are no floats
+        var scalars = 0
+        var floats = false
         for i in 0..<count {
             switch values[i] {
             case .object(let u) where u._withUnsafeGuaranteedRef({ $0.kind }) == .string:
-                size += Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.byteCount }
-            case .int: size += maxDecimalLength
-            case .double: size += maxFloatReprLength
+                Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                    size &+= $0.byteCount
+                    exact &+= $0.byteCount
+                    scalars &+= $0.count
+                    if !$0.isASCII { ascii = false }
+                }
+            case .int(let v):
+                size &+= maxDecimalLength
+                let digits = decimalDigitCount(v.magnitude) &+ (v < 0 ? 1 : 0)
+                exact &+= digits
+                scalars &+= digits
+            case .double:
+                size &+= maxFloatReprLength
+                floats = true
             default:
                 size += 16
                 plain = false
             }
         }
+        // Strings and ints only: written straight into the new string's buffer, as
+        // CPython's f-strings do not share their results either.
+        if plain && !floats {
+            if exact == 0 { return Val(emptyString) }
+            return heapRef._withUnsafeGuaranteedRef { heap in
+                let (p, c) = heap.bytes.buffer(for: exact)
+                var n = 0
+                for i in 0..<count {
+                    switch values[i] {
+                    case .int(let v): n &+= writeDecimal(v, to: p + n)
+                    case .object(let u):
+                        Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                            let m = $0.byteCount, src = $0.storage
+                            // The literal parts are a few bytes: a loop beats a call to memcpy.
+                            if m <= 16 {
+                                for k in 0..<m { p[n &+ k] = src[k] }
+                            } else {
+                                (p + n).initialize(from: src, count: m)
+                            }
+                            n &+= m
+                        }
+                    default: break
+                    }
+                }
+                return Val(heap.newString(adopting: p, byteCount: exact, sizeClass: c, count: scalars))
+            }
+        }
         // A short result is written on the stack and becomes a (shared) short string.
         if plain && size <= 64 {
-            return makeString(capacity: size) { p in
+            return makeString(capacity: size, ascii: ascii) { p in
                 var n = 0
                 for i in 0..<count {
                     switch values[i] {
