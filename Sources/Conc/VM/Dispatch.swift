@@ -113,12 +113,20 @@ extension VM {
                     case .newMap, .mapInsert:
                         let b = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF), c = Int(truncatingIfNeeded: w >> 44)
                         if UInt8(truncatingIfNeeded: w) == Opcode.newMap.rawValue {
-                            regs[a] = Val(heap.adopt(MapObj(capacity: c)))
+                            regs[a] = Val(heap.newMap(capacity: c))
                         }
                         // The compiler puts `mapInsert` only after a `newMap` into the same register.
-                        guard let map = regs[a].asMap else { throw ts.error("TypeError", "'\(regs[a].typeName)' object is not a map") }
+                        guard case .object(let u) = regs[a], u._withUnsafeGuaranteedRef({ $0.kind }) == .map else {
+                            throw ts.error("TypeError", "'\(regs[a].typeName)' object is not a map")
+                        }
+                        let pairs = regs + b
                         for i in 0..<c {
-                            try mapSet(ts, map, regs[b + 2 * i], regs[b + 2 * i + 1])
+                            let key = pairs[2 &* i]
+                            let h = try hashOrThrow(ts, key)
+                            let grown = Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef {
+                                $0.set(key, pairs[2 &* i &+ 1], hash: h, heap: heap)
+                            }
+                            if grown > 0 { heap.noteAllocation(grown) }
                         }
                     case .add, .addOpen, .addMore, .addClose, .inplaceAdd:
                         let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
@@ -189,7 +197,16 @@ extension VM {
                         } else {
                             regs[a] = try arith(ts, .div, x, y)
                         }
-                    case .pow, .bitAnd, .bitOr, .bitXor, .shl, .shr:
+                    case .bitAnd, .bitOr, .bitXor:
+                        let op = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
+                        let x = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let y = regs[Int(truncatingIfNeeded: w >> 44)]
+                        if case .int(let i) = x, case .int(let j) = y {
+                            regs[a] = .int(op == .bitAnd ? i & j : op == .bitOr ? i | j : i ^ j)
+                        } else {
+                            regs[a] = try arith(ts, op, x, y)
+                        }
+                    case .pow, .shl, .shr:
                         let op = unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Opcode.self)
                         regs[a] = try arith(ts, op, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                             regs[Int(truncatingIfNeeded: w >> 44)])
@@ -246,8 +263,13 @@ extension VM {
                         regs[a] = .bool(try lessThan(ts, regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
                                                      regs[Int(truncatingIfNeeded: w >> 44)], orEqual: true))
                     case .in:
-                        regs[a] = .bool(try contains(ts, regs[Int(truncatingIfNeeded: w >> 44)],
-                                                     regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]))
+                        let container = regs[Int(truncatingIfNeeded: w >> 44)]
+                        let item = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        if case .object(let u) = container, u._withUnsafeGuaranteedRef({ $0.kind }) == .map, let h = keyHash(item) {
+                            regs[a] = .bool(Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.get(item, hash: h) } != nil)
+                            continue
+                        }
+                        regs[a] = .bool(try contains(ts, container, item))
                     case .notIn:
                         regs[a] = .bool(!(try contains(ts, regs[Int(truncatingIfNeeded: w >> 44)],
                                                        regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)])))
@@ -322,9 +344,10 @@ extension VM {
                             regs[a] = try callNonClosure(ts, callee, args: Args(base: regs + a + 1, count: argc))
                         }
                     case .invoke:
-                        let member = proto._withUnsafeGuaranteedRef { $0.members[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)] }
+                        let mi = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
+                        let id = proto._withUnsafeGuaranteedRef { $0.memberIDs[mi] }
                         // `xs.push(v)`, the most common method call, is done here.
-                        if member.id == .push, w >> 44 == 1, case .object(let u) = regs[a],
+                        if id == .push, w >> 44 == 1, case .object(let u) = regs[a],
                            u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
                             let v = regs[a + 1]
                             let heap = self.heap
@@ -332,9 +355,18 @@ extension VM {
                             regs[a] = .nil
                             continue
                         }
+                        // `m.get(k)` and `m.get(k, default)`, as common in scripts as `m[k]`.
+                        let argc = Int(truncatingIfNeeded: w >> 44)
+                        if id == .get, argc == 1 || argc == 2, case .object(let u) = regs[a],
+                           u._withUnsafeGuaranteedRef({ $0.kind }) == .map, let h = keyHash(regs[a + 1]) {
+                            let key = regs[a + 1]
+                            let found = Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.get(key, hash: h) }
+                            regs[a] = found ?? (argc == 2 ? regs[a + 2] : .nil)
+                            continue
+                        }
                         ts.frames[fi].pc = pc
-                        regs[a] = try invoke(ts, regs[a], member,
-                                             Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44)))
+                        let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
+                        regs[a] = try invoke(ts, regs[a], member, Args(base: regs + a + 1, count: argc))
                     case .getMember:
                         ts.frames[fi].pc = pc
                         let member = proto._withUnsafeGuaranteedRef { $0.members[Int(truncatingIfNeeded: w >> 44)] }

@@ -41,6 +41,9 @@ final class Proto: Obj {
     let children: [Proto]
     let handlers: [Handler]
     let members: [MemberRef]
+    /// The `id` of each of `members`, read by the dispatch loop without copying a
+    /// `MemberRef` (and retaining its name); allocated once, never moved.
+    private(set) var memberIDs: UnsafeMutablePointer<Member>
     let pos: SourcePos
 
     init(name: String, file: String, code: [UInt64], constants: [Val], positions: [SourcePos],
@@ -61,6 +64,8 @@ final class Proto: Obj {
         self.children = children
         self.handlers = handlers
         self.members = members
+        memberIDs = .allocate(capacity: max(members.count, 1))
+        memberIDs.initialize(from: members.map(\.id), count: members.count)
         self.pos = pos
         super.init(kind: .proto)
     }
@@ -68,6 +73,7 @@ final class Proto: Obj {
     deinit {
         code.deallocate()
         constants.deallocate()
+        memberIDs.deallocate()
     }
 
     override var typeName: String { "proto" }

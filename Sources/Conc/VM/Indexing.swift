@@ -12,9 +12,15 @@ extension VM {
         return j
     }
 
+    @inline(__always)
     func hashOrThrow(_ ts: ThreadState, _ key: Val) throws(Unwind) -> Int {
-        guard let h = keyHash(key) else { throw ts.error("TypeError", "unhashable type: '\(key.typeName)'") }
+        guard let h = keyHash(key) else { throw unhashable(ts, key) }
         return h
+    }
+
+    @inline(never)
+    func unhashable(_ ts: ThreadState, _ key: Val) -> Unwind {
+        ts.error("TypeError", "unhashable type: '\(key.typeName)'")
     }
 
     func mapSet(_ ts: ThreadState, _ map: MapObj, _ key: Val, _ value: Val) throws(Unwind) {

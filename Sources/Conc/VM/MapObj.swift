@@ -94,6 +94,26 @@ final class MapObj: Obj {
         if let index { rawFree(index) }
     }
 
+    /// Whether the heap keeps this map for reuse once it is dead: only small ones,
+    /// which have no index, so that no large table outlives its map.
+    var isReusable: Bool { index == nil }
+
+    /// Makes a dead small map an empty one with room for `n` entries, keeping its
+    /// entries' buffer when it is large enough: what `init(capacity:)` does without
+    /// the two allocations (the heap counts its size anew).
+    @inline(__always)
+    func reuse(capacity n: Int) {
+        used = 0
+        count = 0
+        dirtyFrom = Int.max
+        let cap = MapObj.roundedCapacity(n > 0 ? n : 4)
+        if cap <= capacity { return }
+        rawFree(slots)
+        slots = rawAllocate(MapEntry.self, capacity: cap)
+        capacity = cap
+        if cap > MapObj.smallCapacity { index = MapObj.makeIndex(cap) }
+    }
+
     private static func roundedCapacity(_ n: Int) -> Int {
         if n <= smallCapacity { return n }
         var cap = 16
@@ -149,24 +169,55 @@ final class MapObj: Obj {
     }
 
     /// The entry number holding `key`, if any. A removed entry's key is `.undefined`,
-    /// which equals no key, so neither path needs to skip holes.
+    /// which equals no key, so neither path needs to skip holes. An int or string key,
+    /// nearly every lookup, is compared by a probe specialised for it (the general
+    /// `keysEqual` inlined into the probe loop made every lookup convert the key to a
+    /// double first, about 25 instructions).
     @inline(__always)
     private func find(_ key: Val, hash: Int) -> Int? {
+        switch key {
+        case .int(let i):
+            return probe(hash) { k in
+                if case .int(let j) = k { return i == j }
+                return MapObj.equalKeys(k, key)
+            }
+        case .object(let u):
+            return probe(hash) { k in
+                if case .object(let v) = k {
+                    if u.toOpaque() == v.toOpaque() { return true }
+                    if v._withUnsafeGuaranteedRef({ $0.kind }) == .string,
+                       u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                        return stringsEqual(u, v)
+                    }
+                }
+                return false
+            }
+        default:
+            return probe(hash) { MapObj.equalKeys($0, key) }
+        }
+    }
+
+    @inline(never)
+    private static func equalKeys(_ a: Val, _ b: Val) -> Bool { keysEqual(a, b) }
+
+    /// The entry whose hash is `hash` and whose key `matches`.
+    @inline(__always)
+    private func probe(_ hash: Int, _ matches: (Val) -> Bool) -> Int? {
         guard let index else {
             var e = 0
             while e < used {
-                if slots[e].hash == hash && keysEqual(slots[e].key, key) { return e }
-                e += 1
+                if slots[e].hash == hash && matches(slots[e].key) { return e }
+                e &+= 1
             }
             return nil
         }
-        let mask = capacity * 2 - 1
+        let mask = capacity &* 2 &- 1
         var slot = hash & mask
         while true {
             let e = Int(index[slot])
             if e < 0 { return nil }
-            if slots[e].hash == hash && keysEqual(slots[e].key, key) { return e }
-            slot = (slot + 1) & mask
+            if slots[e].hash == hash && matches(slots[e].key) { return e }
+            slot = (slot &+ 1) & mask
         }
     }
 
