@@ -6,6 +6,18 @@ import Glibc
 #endif
 
 extension VM {
+    /// `len` of a string, list or map (nil for anything else), for the built-in and
+    /// the dispatch loop's shortcut for it.
+    @inline(__always)
+    static func inlineLength(_ u: Unmanaged<Obj>) -> Int? {
+        switch u._withUnsafeGuaranteedRef({ $0.kind }) {
+        case .string: return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count }
+        case .list: return Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count }
+        case .map: return Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count }
+        default: return nil
+        }
+    }
+
     func installBuiltins() {
         installCoreBuiltins()
         installNumberBuiltins()
@@ -44,14 +56,7 @@ extension VM {
         defineNative("bool", 0, 1) { _, args in .bool(args.count == 1 && args[0].isTruthy) }
         defineNative("len", 1, 1) { ts, args throws(Unwind) in
             let v = args[0]
-            if case .object(let u) = v {
-                switch u._withUnsafeGuaranteedRef({ $0.kind }) {
-                case .string: return .int(Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count })
-                case .list: return .int(Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count })
-                case .map: return .int(Unmanaged<MapObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.count })
-                default: break
-                }
-            }
+            if case .object(let u) = v, let n = VM.inlineLength(u) { return .int(n) }
             if let o = v.obj {
                 switch o.kind {
                 case .range:
@@ -71,6 +76,7 @@ extension VM {
             return Val(ts.vm.heap.adopt(RangeObj(start: start, stop: stop, step: step)))
         }
         if case .object(let u)? = global("range") { rangeFunction = u }
+        if case .object(let u)? = global("len") { lenFunction = u }
         defineNative("error", 1, 2) { ts, args throws(Unwind) in
             let vm = ts.vm
             guard let kind = args[0].asString else {

@@ -97,6 +97,9 @@ extension VM {
                         if UInt8(truncatingIfNeeded: w) == Opcode.newList.rawValue {
                             list = heap.newList(capacity: c)
                             regs[a] = Val(list)
+                            let items = regs + b
+                            list._withUnsafeGuaranteedRef { $0.fillNew(from: items, count: c) }
+                            continue
                         } else {
                             // The compiler put the list there with newList.
                             guard case .object(let u) = regs[a] else { break }
@@ -330,6 +333,9 @@ extension VM {
                             ts.frames[fi].pc = pc
                             try pushFrame(ts, Unmanaged<Closure>.fromOpaque(u.toOpaque()), base: base + a + 1, argc: argc)
                             load()
+                        } else if case .object(let u) = callee, u.toOpaque() == lenFunction?.toOpaque(), argc == 1,
+                                  case .object(let x) = regs[a + 1], let n = VM.inlineLength(x) {
+                            regs[a] = .int(n)
                         } else if case .object(let u) = callee, u._withUnsafeGuaranteedRef({ $0.kind }) == .native {
                             // A built-in, called here without retaining it or its function:
                             // the callee sits in a register, a root, for the whole call.

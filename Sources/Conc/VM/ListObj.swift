@@ -169,6 +169,14 @@ final class ListObj: Obj {
         count += 1
     }
 
+    /// Fills a list just made with room for at least `n` elements (it is young, so
+    /// needs no write barrier): the items of a literal `[a, b]`.
+    @inline(__always)
+    func fillNew(from items: UnsafePointer<Val>, count n: Int) {
+        for i in 0..<n { (buf + i).initialize(to: items[i]) }
+        count = n
+    }
+
     /// Appends to a list made since the last safe point, which is young, so needs no
     /// write barrier.
     @inline(__always)

@@ -76,14 +76,19 @@ final class VM {
     /// Recently made short strings by hash, so making an equal one again shares it
     /// instead of allocating (strings are immutable, so sharing cannot be seen). The
     /// table holds no references the collector knows of: it is emptied before every
-    /// collection.
+    /// collection, by clearing the slots filled since the last one (listed in
+    /// `filledSlots`: each slot goes from empty to full once between collections).
     private let shortStrings: UnsafeMutablePointer<Unmanaged<StrObj>?>
+    private let filledSlots: UnsafeMutablePointer<UInt16>
+    private var filledCount = 0
     static let shortStringSlots = 4096
     static let shortStringLength = 16
 
     /// The built-in `range`, so `for i in range(...)` can count without calling it while
     /// the global still holds it.
     var rangeFunction: Unmanaged<Obj>?
+    /// The built-in `len`, answered in the dispatch loop for lists, strings and maps.
+    var lenFunction: Unmanaged<Obj>?
 
     // Threads (see Runtime/). All of it is guarded by the GIL except `osThreads`.
     let gil: GIL
@@ -128,6 +133,7 @@ final class VM {
         globals = .allocate(capacity: VM.maxGlobals)
         shortStrings = .allocate(capacity: VM.shortStringSlots)
         shortStrings.initialize(repeating: nil, count: VM.shortStringSlots)
+        filledSlots = .allocate(capacity: VM.shortStringSlots)
         asciiStrings = .allocate(capacity: 128)
         mainThread = ThreadState(vm: self, name: "main", maxFrames: options.recursionLimit)
         if let limit = options.heapLimit { heap.limit = limit }
@@ -150,6 +156,7 @@ final class VM {
         heap.releaseAll()
         globals.deallocate()
         shortStrings.deallocate()
+        filledSlots.deallocate()
         asciiStrings.deallocate()
     }
 
@@ -191,10 +198,12 @@ final class VM {
             for c in children { marker.mark(Val(c)) }
             for p in pools { marker.mark(Val(p)) }
         } pruneWeak: { _ in
-            // The shared short strings are forgotten, dead or not: clearing the table
-            // costs a few hundred instructions, testing each of its 4,096 slots against
-            // the mark bits 20,000, and a string still in use is simply shared anew.
-            shortStrings.update(repeating: nil, count: VM.shortStringSlots)
+            // The shared short strings are forgotten, dead or not: a string still in use
+            // is simply shared anew. Testing each of the table's 4,096 slots against the
+            // mark bits cost 20,000 instructions, clearing the whole table 1,000 or so
+            // on every minor collection; this costs a store per string shared.
+            for i in 0..<filledCount { shortStrings[Int(filledSlots[i])] = nil }
+            filledCount = 0
         }
     }
 
@@ -220,8 +229,17 @@ final class VM {
         if let found { return Val(found) }
         let s = heapRef._withUnsafeGuaranteedRef { $0.newString(copying: bytes, ascii: ascii) }
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
-        shortStrings[slot] = s
+        share(s, at: slot)
         return Val(s)
+    }
+
+    @inline(__always)
+    private func share(_ s: Unmanaged<StrObj>, at slot: Int) {
+        if shortStrings[slot] == nil {
+            filledSlots[filledCount] = UInt16(truncatingIfNeeded: slot)
+            filledCount &+= 1
+        }
+        shortStrings[slot] = s
     }
 
     /// The shared short string with these bytes if there is one; else the bytes' hash
@@ -272,7 +290,7 @@ final class VM {
             }
             let s = builder.finish(in: heap)
             s._withUnsafeGuaranteedRef { $0.presetHash(h) }
-            shortStrings[slot] = s
+            share(s, at: slot)
             return Val(s)
         }
     }
