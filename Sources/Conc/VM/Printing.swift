@@ -71,10 +71,11 @@ extension VM {
                 plain = false
             }
         }
-        // Strings and ints only: written straight into the new string's buffer, as
-        // CPython's f-strings do not share their results either.
-        if plain && !floats {
-            if exact == 0 { return Val(emptyString) }
+        // Strings and ints only, and longer than a shared short string: written
+        // straight into the new string's buffer. A short result is shared with an equal
+        // one made since the last collection (below): records keep many equal short
+        // strings (`"g${n % 500}"`), and sharing them halved records.conc's growth.
+        if plain && !floats && exact > VM.shortStringLength {
             return heapRef._withUnsafeGuaranteedRef { heap in
                 let (p, c) = heap.bytes.buffer(for: exact)
                 var n = 0
