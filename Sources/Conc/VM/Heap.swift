@@ -84,8 +84,9 @@ final class Heap {
     /// benchmarks a 16 MB threshold missed L2 twenty times as often, simulated with
     /// cachegrind, and ran about 20% slower), and lets the spare objects (below) cover
     /// all that one collection frees: at 256 KB, about 2,600 small lists or 3,000
-    /// short strings, `[i, i]` costs 277 instructions and `str(i)` 591; at 1 MB, with
-    /// 4,096 spares, 604 and 816, since most dead objects then go back to malloc.
+    /// short strings, `[i, i]` cost 277 instructions and `str(i)` 591 when this was
+    /// chosen; at 1 MB, with 4,096 spares, 604 and 816, since most dead objects then
+    /// went back to malloc. (The README's "How it is built" has the whole object model.)
     static let minimumThreshold = 256 << 10
     /// The old generation may reach this before the first major collection.
     private static let majorFloor = 4 << 20
