@@ -94,9 +94,9 @@ final class MapObj: Obj {
         if let index { rawFree(index) }
     }
 
-    /// Whether the heap keeps this map for reuse once it is dead: only small ones,
-    /// which have no index, so that no large table outlives its map.
-    var isReusable: Bool { index == nil }
+    /// Whether the heap keeps this map for reuse once it is dead: only small ones (a
+    /// record of up to 4 fields), so that no large table outlives its map.
+    var isReusable: Bool { capacity <= 4 }
 
     /// Makes a dead small map an empty one with room for `n` entries, keeping its
     /// entries' buffer when it is large enough: what `init(capacity:)` does without
