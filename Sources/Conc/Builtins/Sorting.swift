@@ -152,7 +152,16 @@ extension VM {
     /// `items` ordered by `keys` (one per item), in a new buffer the caller frees.
     private func sortedItems(_ ts: ThreadState, _ items: UnsafeBufferPointer<Val>, keys: UnsafeBufferPointer<Val>,
                              reverse: Bool) throws(Unwind) -> UnsafeMutableBufferPointer<Val> {
+        let keysAreItems = keys.baseAddress == items.baseAddress
         switch KeyKind(keys) {
+        case .ints where keysAreItems:
+            return sorted(items, reverse) { v -> Int in
+                if case .int(let i) = v { return i } else { return 0 }
+            } wrap: { .int($0) }
+        case .floats where keysAreItems:
+            return sorted(items, reverse) { v -> Double in
+                if case .double(let d) = v { return d } else { return 0 }
+            } wrap: { .double($0) }
         case .ints:
             return sorted(items, keys, reverse) { v -> Int in
                 if case .int(let i) = v { return i } else { return 0 }
@@ -182,6 +191,26 @@ extension VM {
             }
             return result
         }
+    }
+
+    /// Numbers ordered stably by their payloads, in a new buffer: equal ones are the
+    /// same value, or a -0.0 and a 0.0, whose order the stable sort keeps.
+    @inline(__always)
+    private func sorted<K: Comparable>(_ items: UnsafeBufferPointer<Val>, _ reverse: Bool,
+                                       _ extract: (Val) -> K, wrap: (K) -> Val) -> UnsafeMutableBufferPointer<Val> {
+        let n = items.count
+        var payloads = UnsafeMutableBufferPointer<K>.allocate(capacity: n)
+        defer {
+            _ = payloads.deinitialize()
+            payloads.deallocate()
+        }
+        for i in 0..<n { payloads.initializeElement(at: i, to: extract(items[i])) }
+        if reverse { payloads.reverse() }
+        payloads.sort()
+        if reverse { payloads.reverse() }
+        let out = UnsafeMutableBufferPointer<Val>.allocate(capacity: n)
+        for i in 0..<n { out.initializeElement(at: i, to: wrap(payloads[i])) }
+        return out
     }
 
     /// `items` ordered stably by `less` on `extract(key)`, in a new buffer.
