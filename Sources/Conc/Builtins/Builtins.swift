@@ -89,7 +89,7 @@ extension VM {
             let vm = ts.vm
             let (key, reverse) = try vm.sortOptions(ts, args, from: 1, "sorted")
             let items = try vm.elements(ts, args[0], for: "sorted")
-            return vm.list(try vm.sortedValues(ts, items, key: key, reverse: reverse))
+            return try vm.sortedList(ts, items, key: key, reverse: reverse)
         }
         defineNative("min", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: false) }
         defineNative("max", 1, -1) { ts, args throws(Unwind) in try ts.vm.extreme(ts, args, max: true) }

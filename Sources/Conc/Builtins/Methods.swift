@@ -80,24 +80,7 @@ extension VM {
         case .sort:
             try argCount(ts, m, args, 0...2)
             let (key, reverse) = try sortOptions(ts, args, from: 0, "sort")
-            guard let key else {
-                l.replace(with: try sortedValues(ts, Array(l.items), reverse: reverse), heap: heap)
-                return .nil
-            }
-            // As in CPython, the list looks empty while the key function runs, and a key
-            // function that changes it makes the sort fail (the sorted items stay).
-            let items = Array(l.items)
-            l.replace(with: [], heap: heap)
-            let sorted: [Val]
-            do throws(Unwind) {
-                sorted = try sortedValues(ts, items, key: key, reverse: reverse)
-            } catch {
-                l.replace(with: items, heap: heap)
-                throw error
-            }
-            let modified = l.count != 0
-            l.replace(with: sorted, heap: heap)
-            if modified { throw ts.error("ValueError", "list modified during sort") }
+            try sortList(ts, l, key: key, reverse: reverse)
             return .nil
         default:
             throw noMethod(ts, "list", m)
@@ -119,43 +102,6 @@ extension VM {
             }
         }
         return (key, reverse)
-    }
-
-    /// A stable sort by `<` (of `key(item)` when there is a key function), as Python's:
-    /// `reverse` sorts in descending order and still keeps equal items in their original
-    /// order. A TypeError from comparing unlike values, or an error from the key
-    /// function, propagates.
-    func sortedValues(_ ts: ThreadState, _ items: [Val], key: Val? = nil, reverse: Bool = false) throws(Unwind) -> [Val] {
-        var keys = items
-        let mark = ts.nativeRoots.count
-        defer { ts.nativeRoots.removeLast(ts.nativeRoots.count - mark) }
-        if let key {
-            // The key function runs script code, where the collector may run: the items
-            // and the keys are rooted until the sort is done.
-            ts.nativeRoots.append(contentsOf: items)
-            keys = []
-            keys.reserveCapacity(items.count)
-            for v in items {
-                let k = try callFunction(ts, key, [v])
-                ts.nativeRoots.append(k)
-                keys.append(k)
-            }
-        }
-        var failure: Unwind?
-        let order = keys.indices.sorted { i, j in
-            if failure != nil { return false }
-            let (a, b) = reverse ? (keys[j], keys[i]) : (keys[i], keys[j])
-            do throws(Unwind) {
-                if try lessThan(ts, a, b, orEqual: false) { return true }
-                if try lessThan(ts, b, a, orEqual: false) { return false }
-            } catch {
-                failure = error
-                return false
-            }
-            return i < j
-        }
-        if let failure { throw failure }
-        return order.map { items[$0] }
     }
 
     func mapMethod(_ ts: ThreadState, _ map: MapObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {

@@ -46,6 +46,11 @@ extension VM {
 
     /// Calls any callable value from Swift, running Conc code in a nested dispatch loop.
     func callFunction(_ ts: ThreadState, _ f: Val, _ args: [Val]) throws(Unwind) -> Val {
+        try args.withUnsafeBufferPointer { args throws(Unwind) in try callFunction(ts, f, args) }
+    }
+
+    /// `callFunction` with the arguments in a buffer (no array to make per call).
+    func callFunction(_ ts: ThreadState, _ f: Val, _ args: UnsafeBufferPointer<Val>) throws(Unwind) -> Val {
         let base = ts.top
         guard base + args.count + 1 < ts.stackCapacity, ts.nativeDepth < VM.maxNativeDepth else {
             throw ts.error("RecursionError", "maximum recursion depth exceeded")

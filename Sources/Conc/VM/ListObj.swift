@@ -214,11 +214,16 @@ final class ListObj: Obj {
         }
     }
 
+    func removeAll() { count = 0 }
+
     /// Replaces the contents (used by `sort`).
-    func replace(with items: [Val], heap: Heap) {
+    func replace(with items: UnsafeBufferPointer<Val>, heap: Heap) {
         count = 0
         heap.noteAllocation(reserve(items.count, pool: heap.bytes))
-        for v in items { append(v, heap: heap) }
+        if let base = items.baseAddress { buf.update(from: base, count: items.count) }
+        count = items.count
+        noteMoved(from: 0)
+        if gcState == GCState.old { for i in 0..<count { noteStored(buf[i], at: i, heap: heap) } }
     }
 }
 

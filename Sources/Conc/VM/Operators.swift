@@ -108,7 +108,7 @@ extension VM {
             throw ts.error("TypeError", "can't multiply sequence by non-int of type '\(y.typeName)'")
         }
         if n <= 0 || l.count == 0 {
-            l.replace(with: [], heap: heap)
+            l.removeAll()
             return x
         }
         let (total, o) = l.count.multipliedReportingOverflow(by: n)
