@@ -348,48 +348,71 @@ extension VM {
     }
 
     /// `s.replace(old, new)`: every occurrence of `old` replaced, left to right. The
-    /// first pass counts the occurrences, so the result is made at its final size; nil
-    /// when it would be too large to make.
+    /// first pass counts the occurrences, so the result is made at its final size, and
+    /// remembers where the first few are, so the second searches again only past them;
+    /// nil when the result would be too large to make.
     func replaced(_ s: StrObj, _ old: StrObj, _ new: StrObj) -> Val? {
-        let src = s.storage, n = s.byteCount
-        let rep = new.storage, r = new.byteCount, m = old.byteCount
-        // Python inserts the replacement between every scalar and at both ends when `old`
-        // is empty: s.count + 1 occurrences of an empty pattern.
-        var hits = m == 0 ? s.count + 1 : 0
-        if m != 0 {
-            var at = 0
+        let m = old.byteCount
+        if m == 0 { return insertedBetweenScalars(s, new) }
+        let src = s.storage, n = s.byteCount, rep = new.storage, r = new.byteCount
+        let remembered = 16
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: remembered) { buffer -> Val? in
+            guard let places = buffer.baseAddress else { return nil }
+            var hits = 0, at = 0
             while let i = s.find(old.bytes, from: at) {
+                if hits < remembered { places[hits] = i }
                 hits += 1
                 at = i + m
             }
             if hits == 0 { return Val(s) }
-        }
-        let (grow, o1) = hits.multipliedReportingOverflow(by: r - m)
-        let (size, o2) = n.addingReportingOverflow(grow)
-        if o1 || o2 || size > 1 << 32 || heap.exceedsLimit(size) { return nil }
-        let count = s.count &+ hits &* (new.count - old.count)
-        return makeString(size: size, count: count) { out in
-            var at = 0, start = 0
-            if m == 0 {
-                copyBytes(rep, out, r)
-                at = r
-                while start < n {
-                    let l = min(utf8Length(src[start]), n - start)
-                    copyBytes(src + start, out + at, l)
-                    copyBytes(rep, out + at + l, r)
-                    at += l + r
-                    start += l
+            guard let size = replacedSize(n, hits, r - m) else { return nil }
+            return makeString(size: size, count: s.count &+ hits &* (new.count - old.count)) { out in
+                var at = 0, start = 0, k = 0
+                while true {
+                    let i: Int
+                    if k < min(hits, remembered) {
+                        i = places[k]
+                        k += 1
+                    } else if hits > remembered, let j = s.find(old.bytes, from: start) {
+                        i = j
+                    } else {
+                        break
+                    }
+                    copyBytes(src + start, out + at, i - start)
+                    at += i - start
+                    copyBytes(rep, out + at, r)
+                    at += r
+                    start = i + m
                 }
-                return
+                copyBytes(src + start, out + at, n - start)
             }
-            while let i = s.find(old.bytes, from: start) {
-                copyBytes(src + start, out + at, i - start)
-                at += i - start
-                copyBytes(rep, out + at, r)
-                at += r
-                start = i + m
-            }
-            copyBytes(src + start, out + at, n - start)
         }
+    }
+
+    /// `s.replace("", new)`: as Python, `new` between every two scalars and at both
+    /// ends, s.count + 1 times.
+    private func insertedBetweenScalars(_ s: StrObj, _ new: StrObj) -> Val? {
+        let src = s.storage, n = s.byteCount, rep = new.storage, r = new.byteCount
+        let hits = s.count + 1
+        guard let size = replacedSize(n, hits, r) else { return nil }
+        return makeString(size: size, count: s.count &+ hits &* new.count) { out in
+            copyBytes(rep, out, r)
+            var at = r, start = 0
+            while start < n {
+                let l = min(utf8Length(src[start]), n - start)
+                copyBytes(src + start, out + at, l)
+                copyBytes(rep, out + at + l, r)
+                at += l + r
+                start += l
+            }
+        }
+    }
+
+    /// The size of `n` bytes with `hits` replacements that each add `growth` bytes, or
+    /// nil when that is too large to make.
+    private func replacedSize(_ n: Int, _ hits: Int, _ growth: Int) -> Int? {
+        let (grow, o1) = hits.multipliedReportingOverflow(by: growth)
+        let (size, o2) = n.addingReportingOverflow(grow)
+        return o1 || o2 || size > 1 << 32 || heap.exceedsLimit(size) ? nil : size
     }
 }

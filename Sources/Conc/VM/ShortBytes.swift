@@ -5,6 +5,10 @@
 // overlapping loads, never past its end. The compiler turns byte-by-byte copy loops into
 // calls to memcpy, which cost more than the copy for runs this short.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `k` bytes at `p` (0 <= k <= 8) as a little-endian word, zero above them.
 @inline(__always)
 func loadWord(_ p: UnsafePointer<UInt8>, _ k: Int) -> UInt64 {
@@ -55,11 +59,13 @@ func copyBytes(_ from: UnsafePointer<UInt8>, _ to: UnsafeMutablePointer<UInt8>, 
     }
 }
 
-/// The offset of the first byte `b` in `p[from..<n]`, or `n` when there is none: eight
-/// bytes at a time, a byte of `word ^ pattern` being zero where the word holds `b`,
-/// then the last few one at a time.
+/// The offset of the first byte `b` in `p[from..<n]`, or `n` when there is none. A
+/// short range is searched eight bytes at a time, a byte of `word ^ pattern` being zero
+/// where the word holds `b`, then its last few bytes one at a time; a long one with
+/// memchr, whose vector loop wins once the call costs less than the bytes.
 @inline(__always)
 func firstIndex(of b: UInt8, _ p: UnsafePointer<UInt8>, from: Int, _ n: Int) -> Int {
+    if n &- from >= 64 { return firstIndexInLongRange(of: b, p, from: from, n) }
     let pattern = UInt64(b) &* 0x0101_0101_0101_0101
     var i = from
     while i &+ 8 <= n {
@@ -67,9 +73,16 @@ func firstIndex(of b: UInt8, _ p: UnsafePointer<UInt8>, from: Int, _ n: Int) -> 
         // The lowest byte flagged is exactly the first zero byte of `x`: a borrow only
         // flags bytes above a zero one.
         let zero = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-        if zero != 0 { return i &+ zero.trailingZeroBitCount >> 3 }
+        if zero != 0 { return i &+ zero.trailingZeroBitCount &>> 3 }
         i &+= 8
     }
     while i < n && p[i] != b { i &+= 1 }
     return i
+}
+
+/// `firstIndex` with memchr.
+@inline(never)
+private func firstIndexInLongRange(of b: UInt8, _ p: UnsafePointer<UInt8>, from: Int, _ n: Int) -> Int {
+    guard let hit = memchr(p + from, Int32(b), n &- from) else { return n }
+    return p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
 }
