@@ -293,6 +293,11 @@ extension VM {
     func stripWhitespace(_ s: StrObj) -> Val {
         let p = s.storage, n = s.byteCount
         var lo = 0, hi = n
+        if s.isASCII {
+            while lo < hi && isASCIISpace(p[lo]) { lo &+= 1 }
+            while hi > lo && isASCIISpace(p[hi &- 1]) { hi &-= 1 }
+            return lo == 0 && hi == n ? Val(s) : string(p + lo, hi - lo, ascii: true)
+        }
         while lo < hi {
             let w = whitespaceLength(p, lo, n)
             if w == 0 { break }

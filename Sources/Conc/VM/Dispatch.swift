@@ -333,8 +333,16 @@ extension VM {
                             continue
                         }
                         ts.frames[fi].pc = pc
-                        regs[a] = try invoke(ts, regs[a], member,
-                                             Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44)))
+                        let args = Args(base: regs + a + 1, count: Int(truncatingIfNeeded: w >> 44))
+                        // String methods are called straight from here, the receiver
+                        // borrowed from its register.
+                        if case .object(let u) = regs[a], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                            regs[a] = try Unmanaged<StrObj>.fromOpaque(u.toOpaque()).borrow { s throws(Unwind) in
+                                try stringMethod(ts, s, member, args)
+                            }
+                            continue
+                        }
+                        regs[a] = try invoke(ts, regs[a], member, args)
                     case .getMember:
                         ts.frames[fi].pc = pc
                         let member = proto._withUnsafeGuaranteedRef { $0.members[Int(truncatingIfNeeded: w >> 44)] }
