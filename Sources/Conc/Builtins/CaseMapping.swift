@@ -52,28 +52,34 @@ private func pythonCaseMapping(_ c: Unicode.Scalar, upper: Bool) -> String {
     return mapped
 }
 
-/// Maps `n` ASCII bytes from `src` to `dst` (which may be the same), eight at a time:
-/// `lo` is the first letter to change ("A" for lower, "a" for upper).
+/// Maps `n` ASCII bytes from `src` to `dst` (which may be the same), eight at a time.
 @inline(__always)
 func mapASCIICase(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ n: Int, upper: Bool) {
-    let lo: UInt8 = upper ? 0x61 : 0x41
-    // For a byte below 0x80, adding (0x80 - lo) sets its top bit when it is >= lo, and
-    // adding (0x7F - (lo + 25)) sets it when it is past the last letter; neither sum
-    // carries into the next byte.
-    let geLo = UInt64(0x80 - lo) &* 0x0101_0101_0101_0101
-    let gtHi = UInt64(0x7F - (lo + 25)) &* 0x0101_0101_0101_0101
     var i = 0
     while i + 8 <= n {
         let w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
-        let letters = (w &+ geLo) & ~(w &+ gtHi) & 0x8080_8080_8080_8080
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: w ^ (letters >> 2), as: UInt64.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: mapASCIICase(w, upper: upper), as: UInt64.self)
         i += 8
     }
+    let lo: UInt8 = upper ? 0x61 : 0x41
     while i < n {
         let b = src[i]
         dst[i] = b &- lo < 26 ? b ^ 0x20 : b
         i += 1
     }
+}
+
+/// The eight ASCII bytes of `w` mapped: the letters from "A" ("a" for upper) on lose
+/// (gain) their 0x20 bit. For a byte below 0x80, adding (0x80 - lo) sets its top bit
+/// when it is >= lo, and adding (0x7F - (lo + 25)) sets it when it is past the last
+/// letter; neither sum carries into the next byte.
+@inline(__always)
+func mapASCIICase(_ w: UInt64, upper: Bool) -> UInt64 {
+    let lo: UInt8 = upper ? 0x61 : 0x41
+    let geLo = UInt64(0x80 - lo) &* 0x0101_0101_0101_0101
+    let gtHi = UInt64(0x7F - (lo + 25)) &* 0x0101_0101_0101_0101
+    let letters = (w &+ geLo) & ~(w &+ gtHi) & 0x8080_8080_8080_8080
+    return w ^ (letters >> 2)
 }
 
 /// Whether scalar `v` lies in a block with no cased letters: CJK ideographs, kana,
@@ -109,15 +115,10 @@ extension VM {
         if n == 0 { return Val(s) }
         if s.isASCII {
             if n <= VM.shortStringLength {
-                // Short results come from the shared short strings: map into the stack.
-                var words: (UInt64, UInt64) = (0, 0)
-                let short = withUnsafeMutableBytes(of: &words) { raw -> Val? in
-                    guard let base = raw.baseAddress else { return nil }
-                    let dst = base.assumingMemoryBound(to: UInt8.self)
-                    mapASCIICase(src, dst, n, upper: upper)
-                    return shortString(UnsafeBufferPointer(start: dst, count: n))
-                }
-                if let short { return short }
+                // A short result is mapped in registers and comes from the shared short
+                // strings.
+                let (w0, w1) = loadWords(src, n)
+                return shortString(words: (mapASCIICase(w0, upper: upper), mapASCIICase(w1, upper: upper)), n, ascii: true)
             }
             let (p, c) = heap.bytes.buffer(for: n)
             mapASCIICase(src, p, n, upper: upper)

@@ -160,20 +160,17 @@ extension VM {
     }
 
     /// A new string of `size` bytes and `count` scalars, which `fill` writes: results of
-    /// at most `shortStringLength` bytes are written on the stack and come from the
-    /// short strings.
+    /// at most `shortStringLength` bytes are written into two words on the stack and
+    /// come from the short strings.
     @inline(__always)
     func makeString(size: Int, count: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Void) -> Val {
         if size <= VM.shortStringLength {
             if size == 0 { return Val(emptyString) }
             var words: (UInt64, UInt64) = (0, 0)
-            let short = withUnsafeMutableBytes(of: &words) { raw -> Val? in
-                guard let base = raw.baseAddress else { return nil }
-                let p = base.assumingMemoryBound(to: UInt8.self)
-                fill(p)
-                return shortString(UnsafeBufferPointer(start: p, count: size))
+            withUnsafeMutableBytes(of: &words) { raw in
+                if let base = raw.baseAddress { fill(base.assumingMemoryBound(to: UInt8.self)) }
             }
-            if let short { return short }
+            return shortString(words: words, size, ascii: count == size)
         }
         let (p, c) = heap.bytes.buffer(for: size)
         fill(p)
@@ -185,8 +182,9 @@ extension VM {
     @inline(__always)
     func string(_ p: UnsafePointer<UInt8>, _ n: Int, ascii: Bool) -> Val {
         if n <= VM.shortStringLength {
+            if n == 1 && p[0] < 0x80 { return asciiStrings[Int(p[0])] }
             if n == 0 { return Val(emptyString) }
-            return shortString(UnsafeBufferPointer(start: p, count: n), ascii: ascii)
+            return shortString(words: loadWords(p, n), n, ascii: ascii)
         }
         let (q, c) = heap.bytes.buffer(for: n)
         q.initialize(from: p, count: n)
@@ -213,54 +211,93 @@ extension VM {
         }
     }
 
+    /// The list a split of `n` bytes fills: as CPython does, it starts with room for a
+    /// few pieces and grows as needed, since counting them first would cost a second
+    /// pass over the bytes. Up to 8 pieces fit a pooled buffer.
+    @inline(__always)
+    private func splitList(_ n: Int) -> Unmanaged<ListObj> {
+        heap.newList(capacity: min(n / 2 + 1, 8))
+    }
+
     /// `s.split()`: the runs of non-whitespace, as Python's `str.split()`.
     func splitOnWhitespace(_ s: StrObj) -> Val {
-        let p = s.storage, n = s.byteCount, ascii = s.isASCII
-        // As CPython does, the list starts with room for a few words and grows as needed:
-        // counting the words first would cost a second pass over the bytes.
-        let result = ListObj(capacity: min(n / 2 + 1, 12))
-        var i = 0
-        while i < n {
-            while i < n {
-                let w = whitespaceLength(p, i, n)
-                if w == 0 { break }
-                i += w
-            }
-            if i == n { break }
-            let start = i
-            while i < n {
-                let b = p[i]
-                if b < 0x80 {
-                    if isASCIISpace(b) { break }
-                    i += 1
-                } else {
-                    if whitespaceLength(p, i, n) != 0 { break }
-                    i += utf8Length(b)
+        let p = s.storage, n = s.byteCount
+        let result = splitList(n)
+        let heap = self.heap
+        result._withUnsafeGuaranteedRef { list in
+            var i = 0
+            if s.isASCII {
+                while true {
+                    while i < n && isASCIISpace(p[i]) { i &+= 1 }
+                    if i == n { break }
+                    let start = i
+                    while i < n && !isASCIISpace(p[i]) { i &+= 1 }
+                    list.append(string(p + start, i &- start, ascii: true), heap: heap)
                 }
+                return
             }
-            result.appendToNew(string(p + start, min(i, n) - start, ascii: ascii), pool: heap.bytes)
+            while i < n {
+                while i < n {
+                    let w = whitespaceLength(p, i, n)
+                    if w == 0 { break }
+                    i += w
+                }
+                if i == n { break }
+                let start = i
+                while i < n {
+                    let b = p[i]
+                    if b < 0x80 {
+                        if isASCIISpace(b) { break }
+                        i += 1
+                    } else {
+                        if whitespaceLength(p, i, n) != 0 { break }
+                        i += utf8Length(b)
+                    }
+                }
+                list.append(string(p + start, min(i, n) - start, ascii: false), heap: heap)
+            }
         }
-        return Val(heap.adopt(result))
+        return Val(result)
     }
 
     /// `s.split(sep)`: the pieces between the occurrences of `sep`, empty ones included.
+    /// A one-byte separator is looked for eight bytes at a time; a longer one with
+    /// `find`.
     func split(_ s: StrObj, on sep: StrObj) -> Val {
         let p = s.storage, n = s.byteCount, ascii = s.isASCII
-        let needle = sep.bytes, m = sep.byteCount
-        let result = ListObj(capacity: min(n / 2 + 1, 12))
-        var start = 0
-        while let i = s.find(needle, from: start) {
-            result.appendToNew(string(p + start, i - start, ascii: ascii), pool: heap.bytes)
-            start = i + m
+        let m = sep.byteCount
+        let result = splitList(n)
+        let heap = self.heap
+        result._withUnsafeGuaranteedRef { list in
+            var start = 0
+            if m == 1 {
+                let b = sep.storage[0]
+                while true {
+                    let i = firstIndex(of: b, p, from: start, n)
+                    list.append(string(p + start, i &- start, ascii: ascii), heap: heap)
+                    if i == n { break }
+                    start = i &+ 1
+                }
+                return
+            }
+            while let i = s.find(sep.bytes, from: start) {
+                list.append(string(p + start, i - start, ascii: ascii), heap: heap)
+                start = i + m
+            }
+            list.append(string(p + start, n - start, ascii: ascii), heap: heap)
         }
-        result.appendToNew(string(p + start, n - start, ascii: ascii), pool: heap.bytes)
-        return Val(heap.adopt(result))
+        return Val(result)
     }
 
     /// `s.strip()`: without the whitespace at either end.
     func stripWhitespace(_ s: StrObj) -> Val {
         let p = s.storage, n = s.byteCount
         var lo = 0, hi = n
+        if s.isASCII {
+            while lo < hi && isASCIISpace(p[lo]) { lo &+= 1 }
+            while hi > lo && isASCIISpace(p[hi &- 1]) { hi &-= 1 }
+            return lo == 0 && hi == n ? Val(s) : string(p + lo, hi - lo, ascii: true)
+        }
         while lo < hi {
             let w = whitespaceLength(p, lo, n)
             if w == 0 { break }
@@ -316,63 +353,71 @@ extension VM {
     }
 
     /// `s.replace(old, new)`: every occurrence of `old` replaced, left to right. The
-    /// first pass counts the occurrences, so the result is made at its final size; nil
-    /// when it would be too large to make.
+    /// first pass counts the occurrences, so the result is made at its final size, and
+    /// remembers where the first few are, so the second searches again only past them;
+    /// nil when the result would be too large to make.
     func replaced(_ s: StrObj, _ old: StrObj, _ new: StrObj) -> Val? {
-        let src = s.storage, n = s.byteCount
-        let rep = new.storage, r = new.byteCount, m = old.byteCount
-        // Python inserts the replacement between every scalar and at both ends when `old`
-        // is empty: s.count + 1 occurrences of an empty pattern.
-        var hits = m == 0 ? s.count + 1 : 0
-        if m != 0 {
-            var at = 0
+        let m = old.byteCount
+        if m == 0 { return insertedBetweenScalars(s, new) }
+        let src = s.storage, n = s.byteCount, rep = new.storage, r = new.byteCount
+        let remembered = 16
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: remembered) { buffer -> Val? in
+            guard let places = buffer.baseAddress else { return nil }
+            var hits = 0, at = 0
             while let i = s.find(old.bytes, from: at) {
+                if hits < remembered { places[hits] = i }
                 hits += 1
                 at = i + m
             }
             if hits == 0 { return Val(s) }
-        }
-        let (grow, o1) = hits.multipliedReportingOverflow(by: r - m)
-        let (size, o2) = n.addingReportingOverflow(grow)
-        if o1 || o2 || size > 1 << 32 || heap.exceedsLimit(size) { return nil }
-        let count = s.count &+ hits &* (new.count - old.count)
-        return makeString(size: size, count: count) { out in
-            var at = 0, start = 0
-            if m == 0 {
-                copyBytes(rep, out, r)
-                at = r
-                while start < n {
-                    let l = min(utf8Length(src[start]), n - start)
-                    copyBytes(src + start, out + at, l)
-                    copyBytes(rep, out + at + l, r)
-                    at += l + r
-                    start += l
+            guard let size = replacedSize(n, hits, r - m) else { return nil }
+            return makeString(size: size, count: s.count &+ hits &* (new.count - old.count)) { out in
+                var at = 0, start = 0, k = 0
+                while true {
+                    let i: Int
+                    if k < min(hits, remembered) {
+                        i = places[k]
+                        k += 1
+                    } else if hits > remembered, let j = s.find(old.bytes, from: start) {
+                        i = j
+                    } else {
+                        break
+                    }
+                    copyBytes(src + start, out + at, i - start)
+                    at += i - start
+                    copyBytes(rep, out + at, r)
+                    at += r
+                    start = i + m
                 }
-                return
+                copyBytes(src + start, out + at, n - start)
             }
-            while let i = s.find(old.bytes, from: start) {
-                copyBytes(src + start, out + at, i - start)
-                at += i - start
-                copyBytes(rep, out + at, r)
-                at += r
-                start = i + m
-            }
-            copyBytes(src + start, out + at, n - start)
         }
     }
-}
 
-/// Copies `n` bytes; short runs, the usual case for words and separators, without
-/// calling memcpy.
-@inline(__always)
-func copyBytes(_ from: UnsafePointer<UInt8>, _ to: UnsafeMutablePointer<UInt8>, _ n: Int) {
-    if n > 16 {
-        to.update(from: from, count: n)
-        return
+    /// `s.replace("", new)`: as Python, `new` between every two scalars and at both
+    /// ends, s.count + 1 times.
+    private func insertedBetweenScalars(_ s: StrObj, _ new: StrObj) -> Val? {
+        let src = s.storage, n = s.byteCount, rep = new.storage, r = new.byteCount
+        let hits = s.count + 1
+        guard let size = replacedSize(n, hits, r) else { return nil }
+        return makeString(size: size, count: s.count &+ hits &* new.count) { out in
+            copyBytes(rep, out, r)
+            var at = r, start = 0
+            while start < n {
+                let l = min(utf8Length(src[start]), n - start)
+                copyBytes(src + start, out + at, l)
+                copyBytes(rep, out + at + l, r)
+                at += l + r
+                start += l
+            }
+        }
     }
-    var i = 0
-    while i < n {
-        to[i] = from[i]
-        i += 1
+
+    /// The size of `n` bytes with `hits` replacements that each add `growth` bytes, or
+    /// nil when that is too large to make.
+    private func replacedSize(_ n: Int, _ hits: Int, _ growth: Int) -> Int? {
+        let (grow, o1) = hits.multipliedReportingOverflow(by: growth)
+        let (size, o2) = n.addingReportingOverflow(grow)
+        return o1 || o2 || size > 1 << 32 || heap.exceedsLimit(size) ? nil : size
     }
 }

@@ -219,16 +219,24 @@ final class StrObj: Obj {
             h = StrObj.mixWord(h, w)
             i &+= 8
         }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift &+= 8
-                i &+= 1
-            }
-            h = StrObj.mixWord(h, w)
-        }
+        if i < n { h = StrObj.mixWord(h, loadWord(p + i, n &- i)) }
+        return finish(h)
+    }
+
+    /// `hash(of:)` of the `n` bytes (at most 16) that `words` holds, little-endian and
+    /// zero above them.
+    @inline(__always)
+    static func hash(words: (UInt64, UInt64), _ n: Int) -> Int {
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(truncatingIfNeeded: n)
+        if n > 0 { h = StrObj.mixWord(h, words.0) }
+        if n > 8 { h = StrObj.mixWord(h, words.1) }
+        return finish(h)
+    }
+
+    /// The last step of `hash(of:)`: MurmurHash3's finaliser.
+    @inline(__always)
+    private static func finish(_ hash: UInt64) -> Int {
+        var h = hash
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33

@@ -224,10 +224,28 @@ final class VM {
     /// since the last collection when there is one.
     @inline(__always)
     func shortString(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Val {
-        if bytes.count == 1, bytes[0] < 0x80 { return asciiStrings[Int(bytes[0])] }
-        let (found, h, slot) = sharedShortString(bytes)
+        guard let p = bytes.baseAddress else { return Val(emptyString) }
+        return shortString(words: loadWords(p, bytes.count), bytes.count, ascii: ascii)
+    }
+
+    /// The short string of the `n` bytes (1 <= n <= `shortStringLength`) that `words`
+    /// holds, little-endian and zero above them: found in the table by comparing two
+    /// words, or made by storing them. Callers that build a short result in registers
+    /// or on the stack come here without storing it as bytes first.
+    @inline(__always)
+    func shortString(words: (UInt64, UInt64), _ n: Int, ascii: Bool) -> Val {
+        // One byte of valid UTF-8 is an ASCII scalar.
+        if n == 1 { return asciiStrings[Int(truncatingIfNeeded: words.0 & 0x7F)] }
+        let (found, h, slot) = sharedShortString(words: words, n)
         if let found { return Val(found) }
-        let s = heapRef._withUnsafeGuaranteedRef { $0.newString(copying: bytes, ascii: ascii) }
+        let s = heapRef._withUnsafeGuaranteedRef { heap in
+            // A buffer for at most 16 bytes holds 16 (see `BytePool`), so both words fit.
+            let (p, c) = heap.bytes.buffer(for: n)
+            let raw = UnsafeMutableRawPointer(p)
+            raw.storeBytes(of: words.0, as: UInt64.self)
+            raw.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
+            return heap.newString(adopting: p, byteCount: n, sizeClass: c, count: ascii ? n : StrObj.scalarCount(p, n))
+        }
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
         share(s, at: slot)
         return Val(s)
@@ -242,14 +260,14 @@ final class VM {
         shortStrings[slot] = s
     }
 
-    /// The shared short string with these bytes if there is one; else the bytes' hash
-    /// and the cache slot a new one goes to.
+    /// The shared short string of the `n` bytes in `words` if there is one; else their
+    /// hash and the cache slot a new one goes to.
     @inline(__always)
-    private func sharedShortString(_ bytes: UnsafeBufferPointer<UInt8>) -> (Unmanaged<StrObj>?, Int, Int) {
-        let h = StrObj.hash(of: bytes)
+    private func sharedShortString(words: (UInt64, UInt64), _ n: Int) -> (Unmanaged<StrObj>?, Int, Int) {
+        let h = StrObj.hash(words: words, n)
         let slot = h & (VM.shortStringSlots - 1)
-        if let u = shortStrings[slot], let base = bytes.baseAddress, u._withUnsafeGuaranteedRef({
-            $0.byteCount == bytes.count && memcmp($0.storage, base, bytes.count) == 0
+        if let u = shortStrings[slot], u._withUnsafeGuaranteedRef({
+            $0.byteCount == n && loadWords($0.storage, n) == words
         }) {
             return (u, h, slot)
         }
@@ -283,7 +301,9 @@ final class VM {
         }
         return heapRef._withUnsafeGuaranteedRef { heap in
             if n > VM.shortStringLength { return Val(builder.finish(in: heap)) }
-            let (found, h, slot) = builder.withBytes { sharedShortString($0) }
+            let (found, h, slot) = builder.withBytes { b in
+                sharedShortString(words: b.baseAddress.map { loadWords($0, n) } ?? (0, 0), n)
+            }
             if let found {
                 builder.discard()
                 return Val(found)
