@@ -8,9 +8,6 @@ let package = Package(
         .library(name: "Conc", targets: ["Conc"]),
         .executable(name: "conc", targets: ["conc"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
     targets: [
         // The language and its embedding API: no readline, no argument parsing.
         .target(name: "Conc"),
@@ -24,7 +21,6 @@ let package = Package(
             dependencies: [
                 "Conc",
                 "CReadline",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The fuzzer (see Tests/fuzz/run) and, built without FUZZING, its reproducer.

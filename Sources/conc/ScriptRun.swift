@@ -1,6 +1,5 @@
-// What one run of `conc` does once its command line is understood: a plain value that
-// both the quick command-line reader (QuickCommandLine.swift) and the ArgumentParser
-// command (ConcCommand.swift) fill in, so the two paths run scripts the same way.
+// What one run of `conc` does once its command line is understood (Arguments.swift):
+// the script, the code or the REPL, with the options asked for, and the exit status.
 
 import Conc
 #if canImport(Glibc)
@@ -52,13 +51,7 @@ struct ScriptRun {
             }
             options.traceFile = path
         }
-        var file = self.file
-        var scriptArgs = arguments
-        if code == nil && file == nil && !arguments.isEmpty {
-            // `conc -- FILE ARGS`: the first passthrough argument is the file.
-            file = scriptArgs.removeFirst()
-        }
-        options.scriptArguments = scriptArgs
+        options.scriptArguments = arguments
 
         let source: [UInt8]
         let name: String
@@ -66,14 +59,14 @@ struct ScriptRun {
             source = Array(code.utf8)
             name = "<string>"
             if let f = file { options.scriptArguments.insert(f, at: 0) }
-        } else if let path = file {
+        } else if let path = file, path != "-" {
             guard let bytes = readFileBytes(path) else {
                 printError("conc: cannot open '\(path)': \(String(cString: strerror(errno)))")
                 exit(2)
             }
             source = bytes
             name = path
-        } else if !check && !dis && isatty(0) != 0 && isatty(1) != 0 {
+        } else if file == nil && !check && !dis && isatty(0) != 0 && isatty(1) != 0 {
             // The REPL and readline run on the main thread, which this is.
             let (conc, status) = MainActor.assumeIsolated { REPL.session(options: options) }
             finish(conc, status)

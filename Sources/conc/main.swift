@@ -1,6 +1,5 @@
 // The `conc` command: runs a script file, `-e CODE`, or standard input.
 
-import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,21 +15,14 @@ sigprocmask(SIG_SETMASK, &noSignals, nil)
 // signal killing the process silently.
 signal(SIGPIPE, SIG_IGN)
 
-// The common command lines run without ArgumentParser (QuickCommandLine.swift); the
-// rest, help and usage errors included, go through it.
-if let run = QuickCommandLine.parse(CommandLine.arguments.dropFirst()) {
+switch Arguments.parse(CommandLine.arguments.dropFirst()) {
+case .run(let run):
     run.run()
-}
-do {
-    var command = try ConcCommand.parseAsRoot()
-    try command.run()
-} catch {
-    // Usage errors exit with 2, as LANGUAGE.md section 7 asks (ArgumentParser's own
-    // choice would be 64); help and version requests still exit 0.
-    let code = ConcCommand.exitCode(for: error)
-    if code == .validationFailure {
-        printError(ConcCommand.fullMessage(for: error))
-        ConcCommand.exit(withError: ExitCode(2))
-    }
-    ConcCommand.exit(withError: error)
+case .help:
+    print(Arguments.help, terminator: "")
+case .version:
+    print("conc \(concVersion)")
+case .usageError(let message):
+    printError("conc: \(message)\n\(Arguments.usage)\nSee 'conc --help' for more.")
+    exit(2)
 }
