@@ -3,8 +3,9 @@
 // Entries sit in insertion order in parallel buffers (key, value, hash); a removed
 // entry leaves a hole (its key becomes `.undefined`) until the next resize compacts
 // them. An open-addressing index of Int32 entry numbers, probed linearly, finds a key.
-// Keys are nil, bool, int, float or string; `1` and `1.0` are one key, as in Python,
-// and the key first inserted is the one kept.
+// Keys are nil, bool, int, float or string, compared by value (`1` and `1.0` are one
+// key, as in Python, and the key first inserted is the one kept), and handles and error
+// values, compared by identity.
 
 /// The hash of a map key, or nil when the value cannot be a key.
 @inline(__always)
@@ -18,8 +19,13 @@ func keyHash(_ v: Val) -> Int? {
     case .bool(let b): return b ? 0x5bd1_e995 : 0x1b87_3593
     case .nil: return 0x2127_599b
     case .object(let u):
-        guard u._withUnsafeGuaranteedRef({ $0.kind }) == .string else { return nil }
-        return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.hash }
+        switch u._withUnsafeGuaranteedRef({ $0.kind }) {
+        case .string: return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.hash }
+        // Handles and error values are keys by identity, as Python's objects are by
+        // default: objects never move, so the address is the identity.
+        case .handle, .error: return mixHash(Int(bitPattern: u.toOpaque()))
+        default: return nil
+        }
     case .undefined: return nil
     }
 }
