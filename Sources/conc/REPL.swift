@@ -31,6 +31,7 @@ import Glibc
     /// session's last interpreter and the exit status.
     static func session(options: InterpreterOptions) -> (Interpreter, Int32) {
         let repl = REPL(options: options)
+        writeOut("Conc \(concVersion): threads under a GIL, forked processes. :help lists the commands; Ctrl-D leaves.\n")
         let reader = ReadlineReader(history: CommandHistory(path: CommandHistory.defaultPath()),
                                     complete: repl.completions)
         let status = repl.run(with: reader)

@@ -11,7 +11,7 @@ extension REPL {
         ("help", "", "list these commands"),
         ("quit", "", "leave (Ctrl-D too), after the running threads and processes end"),
         ("load", "FILE", "run a script file in this session"),
-        ("time", "EXPR", "run EXPR; show wall and CPU seconds and the GIL switches meanwhile"),
+        ("time", "EXPR", "run EXPR; show wall and CPU seconds (this process's and its children's) and the GIL switches"),
         ("dis", "NAME", "show the bytecode of the function NAME"),
         ("gil", "", "show GIL statistics: switches, held and waited seconds per thread"),
         ("threads", "", "list the live threads and child processes and what each is doing"),
@@ -36,12 +36,13 @@ extension REPL {
             return finish()
         case "load":
             guard !argument.isEmpty else { return usage("load FILE") }
-            guard let source = readFileBytes(argument) else {
-                printError("cannot open '\(argument)': \(String(cString: strerror(errno)))")
+            let path = expandingTilde(argument)
+            guard let source = readFileBytes(path) else {
+                printError("cannot open '\(path)': \(String(cString: strerror(errno)))")
                 return nil
             }
             do {
-                try conc.run(bytes: source, file: argument)
+                try conc.run(bytes: source, file: path)
             } catch {
                 return report(error)
             }
@@ -74,11 +75,13 @@ extension REPL {
     /// and how many times the GIL changed hands meanwhile.
     private func time(_ expression: String) -> Int32? {
         let switchesBefore = gilSwitches()
-        let wallBefore = monotonicNow(), cpuBefore = processCPUNow()
+        let wallBefore = monotonicNow(), cpuBefore = processCPUNow(), childrenBefore = childrenCPUNow()
         let status = run(expression)
         let wall = monotonicNow() - wallBefore, cpu = processCPUNow() - cpuBefore
+        let children = childrenCPUNow() - childrenBefore
         if status != nil { return status }
-        writeOut("wall \(threeDecimals(wall)) s, cpu \(threeDecimals(cpu)) s, GIL switches \(gilSwitches() - switchesBefore)\n")
+        writeOut("wall \(threeDecimals(wall)) s, cpu \(threeDecimals(cpu)) s + \(threeDecimals(children)) s in child processes, "
+                 + "GIL switches \(gilSwitches() - switchesBefore)\n")
         return nil
     }
 
@@ -90,6 +93,20 @@ extension REPL {
         printError("usage: :\(text)")
         return nil
     }
+}
+
+/// `~/x.conc` and `~name/x.conc` as the shell would read them.
+private func expandingTilde(_ path: String) -> String {
+    guard path.hasPrefix("~") else { return path }
+    let user = path.dropFirst().prefix { $0 != "/" }
+    let rest = path.dropFirst(1 + user.count)
+    let home: String?
+    if user.isEmpty {
+        home = getenv("HOME").map { String(cString: $0) } ?? getpwuid(getuid()).flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+    } else {
+        home = getpwnam(String(user)).flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+    }
+    return home.map { $0 + rest } ?? path
 }
 
 /// `0.123` for 0.12345 seconds.

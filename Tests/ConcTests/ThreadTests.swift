@@ -175,4 +175,44 @@ private func settles(_ count: () -> Int, to limit: Int) -> Bool {
         let conc = quietInterpreter(options: options)
         #expect(throws: ConcError.self) { try conc.run("spawn thread print(1)") }
     }
+
+    @Test func aThreadWaitingForWhatOnlyTheHostCanDoSurvivesBetweenCalls() throws {
+        // The host is between calls (as the REPL is at its prompt): it may still put,
+        // set or release, so these waits are not deadlocks.
+        let conc = quietInterpreter()
+        try conc.run("""
+            let q = Queue()
+            let e = Event()
+            let l = Lock()
+            l.acquire()
+            let got = []
+            let a = spawn thread { got.push(q.get()) }
+            let b = spawn thread { e.wait()
+                got.push("set") }
+            let c = spawn thread { with l { got.push("locked") } }
+            """)
+        usleep(100_000)
+        try conc.run("q.put(5)\ne.set()\nl.release()\na.join()\nb.join()\nc.join()")
+        let names = try conc.evaluate("let names = []\nfor x in got { names.push(str(x)) }\nnames.sort()\nnames")
+        #expect(names == ["5", "locked", "set"])
+    }
+
+    @Test func aCycleOfThreadsIsADeadlockEvenBetweenCalls() throws {
+        // Nothing the host can do ends two threads waiting for each other's locks.
+        let conc = quietInterpreter()
+        try conc.run("""
+            let a = Lock()
+            let b = Lock()
+            let kinds = []
+            fn take(first, second) {
+                try { with first { sleep(0.05)
+                    with second { } } } catch err { kinds.push(err.kind) }
+            }
+            let t1 = spawn thread take(a, b)
+            let t2 = spawn thread take(b, a)
+            """)
+        usleep(300_000)
+        try conc.run("t1.join()\nt2.join()")
+        #expect(try conc.evaluate("kinds") == ["DeadlockError", "DeadlockError"])
+    }
 }

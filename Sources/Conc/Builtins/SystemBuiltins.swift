@@ -80,9 +80,15 @@ extension VM {
             let vm = ts.vm
             if args.count == 1 { vm.output.write(try vm.str(ts, args[0])) }
             vm.output.flush()
-            var line: String?
-            try vm.blocking(ts) { line = readLine(strippingNewline: true) }
-            return line.map { vm.string($0) } ?? .nil
+            var line = StandardInput.Line.endOfInput
+            let main = ts === vm.mainThread
+            try vm.blocking(ts) {
+                line = StandardInput.readLine { main && vm.interruptRequested.load(ordering: .relaxed) }
+            }
+            // An interrupted read has raised Interrupt in `blocking` (it checks on the way out).
+            guard case .text(var bytes) = line else { return .nil }
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+            return vm.string(String(decoding: bytes, as: UTF8.self))
         }
         setGlobal("args", list(scriptArguments.map { string($0) }))
     }

@@ -2,18 +2,19 @@
 // line per instruction with its offset, source line, opcode and operands, constants and
 // jump targets spelled out.
 
-func disassembly(of proto: Proto) -> String {
+/// `globalNames[i]` names global slot `i` in the listing.
+func disassembly(of proto: Proto, globalNames: [String]) -> String {
     var out = ""
     var pending = [proto]
     while !pending.isEmpty {
         let p = pending.removeFirst()
-        out += disassemble(p)
+        out += disassemble(p, globalNames)
         pending += p.children
     }
     return out
 }
 
-private func disassemble(_ p: Proto) -> String {
+private func disassemble(_ p: Proto, _ globalNames: [String]) -> String {
     var out = "function \(p.name) (\(p.file):\(p.pos.line)) params=\(p.paramCount) registers=\(p.registerCount) constants=\(p.constantCount) upvalues=\(p.upvalues.count)\n"
     var lastLine: Int32 = -1
     for pc in 0..<p.codeCount {
@@ -21,7 +22,7 @@ private func disassemble(_ p: Proto) -> String {
         let line = p.positions[pc].line
         let lineText = line == lastLine ? "   |" : pad(String(line), 4)
         lastLine = line
-        out += "  \(pad(String(pc), 5)) \(lineText)  \(ins.op)".padding(28) + operands(ins, p, pc) + "\n"
+        out += "  \(pad(String(pc), 5)) \(lineText)  \(ins.op)".padding(28) + operands(ins, p, pc, globalNames) + "\n"
     }
     for h in p.handlers {
         out += "  handler [\(h.start), \(h.end)) -> \(h.target), error in R\(h.register)\n"
@@ -29,7 +30,7 @@ private func disassemble(_ p: Proto) -> String {
     return out + "\n"
 }
 
-private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int) -> String {
+private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int, _ globalNames: [String]) -> String {
     let a = ins.a, b = ins.b, c = ins.c
     func constant(_ i: Int) -> String {
         var printer = Printer()
@@ -43,7 +44,8 @@ private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int) -> String {
     case .loadInt: return "R\(a) \(ins.sb)"
     case .loadNil, .close, .return, .throw: return "R\(a)"
     case .loadBool: return "R\(a) \(b != 0)"
-    case .getGlobal, .setGlobal, .defineGlobal: return "R\(a) G\(b)"
+    case .getGlobal, .setGlobal, .defineGlobal:
+        return "R\(a) G\(b)" + (b < globalNames.count ? "    ; \(globalNames[b])" : "")
     case .getUpvalue, .setUpvalue: return "R\(a) U\(b)"
     case .closure: return "R\(a) F\(b)    ; \(p.children[b].name)"
     case .newList, .newMap, .listAppend, .mapInsert, .concat: return "R\(a) R\(b) \(c)"

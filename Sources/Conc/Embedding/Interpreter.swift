@@ -72,7 +72,7 @@ public final class Interpreter: @unchecked Sendable {
     public func disassemble(_ source: [UInt8], file: String) throws(ConcError) -> String {
         try exclusive { _ throws(ConcError) in
             vm.sources[file] = source
-            return disassembly(of: try vm.compile(source, file: file, mode: .run))
+            return disassembly(of: try vm.compile(source, file: file, mode: .run), globalNames: vm.globalNames)
         }
     }
 

@@ -149,10 +149,13 @@ extension VM {
     func register(_ ts: ThreadState) { liveThreads.append(ts) }
 
     /// Removes a thread that has left Conc code, clearing its stack so no stale value
-    /// survives until it runs again.
+    /// survives until it runs again. The main thread keeps its locks between host calls
+    /// (a REPL entry may take a lock and the next release it); any other thread that
+    /// leaves has finished with them.
     func unregister(_ ts: ThreadState) {
         if let i = liveThreads.firstIndex(where: { $0 === ts }) { liveThreads.remove(at: i) }
         ts.clearStack()
+        if ts === mainThread { return }
         for l in ts.heldLocks { l.ownerFinished(ts) }
         ts.heldLocks.removeAll()
     }

@@ -5,8 +5,14 @@
 // picture is consistent: if every live thread is then blocked with no timeout (on a
 // lock, a semaphore, an event, a queue or a join), nothing inside the interpreter can
 // ever wake any of them, and waiting would hang forever. (Threads running, queued for
-// the GIL, sleeping, in a timed wait or in a system call can still act; a host thread
-// that might call in later is not counted, as Python could not count it either.)
+// the GIL, sleeping, in a timed wait or in a system call can still act.)
+//
+// The host counts too. While no host call is in progress (the REPL's prompt waiting
+// for input, an embedding program between two calls), the host may still call in: it
+// can put, set and release, and free a lock its thread holds, so it can wake anyone
+// who waits on an object. Then only waits nobody can end are deadlocks: a cycle of
+// threads waiting for each other's locks, joins or futures, or a lock whose owner has
+// finished, and the threads whose waits lead into one.
 //
 // Then the threads waiting on something other than a join get `DeadlockError`; the
 // joiners get it through `join` when the threads they join end with it. If the only
@@ -19,7 +25,15 @@ extension VM {
     func detectDeadlock(from ts: ThreadState?) {
         if liveThreads.isEmpty { return }
         for t in liveThreads where t.blockedOn == nil || t.blockedTimed { return }
-        let stuck = liveThreads
+        var stuck = liveThreads
+        if !liveThreads.contains(where: { $0 === mainThread }) {
+            // The host is outside and may call in: only certain waits count.
+            stuck = []
+            for t in [ts].compactMap({ $0 }) + liveThreads where !stuck.contains(where: { $0 === t }) {
+                if let chain = certainWait(from: t) { stuck += chain.filter { c in !stuck.contains { $0 === c } } }
+            }
+            if stuck.isEmpty { return }
+        }
         let message = describeDeadlock(stuck, from: ts)
         // The program's final wait for its threads is never the one to fail: the
         // threads it waits for get the error and end, and then the program does.
@@ -49,6 +63,23 @@ extension VM {
         if let ts { visit(ts) }
         for t in stuck { visit(t) }
         return order.map(describeWait).joined(separator: "; ")
+    }
+
+    /// The chain of threads from `t` whose waits nobody, not even the host, can end:
+    /// the chain runs into a cycle, or to a lock whose owner has finished or does not
+    /// exist in this process. Nil when the chain ends at something the host could do
+    /// (a queue, an event, a semaphore, a lock the host's thread holds).
+    private func certainWait(from t: ThreadState) -> [ThreadState]? {
+        var chain: [ThreadState] = []
+        var next: ThreadState? = t
+        while let u = next {
+            if chain.contains(where: { $0 === u }) { return chain }
+            guard u !== mainThread, u.blockedOn != nil, !u.blockedTimed else { return nil }
+            chain.append(u)
+            if case .lock(let l) = u.blockedOn, l.owner == nil { return chain }
+            next = waitedOn(u)
+        }
+        return nil
     }
 
     /// The thread whose progress `t` waits for, if one does.

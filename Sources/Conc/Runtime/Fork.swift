@@ -13,7 +13,8 @@
 //   by a thread that does not exist here. Acquiring it with no timeout raises
 //   `DeadlockError` instead of hanging (Python's child would hang);
 // - handles of processes the parent spawned are not this child's to join or signal;
-// - every signal gets its default action back and is unblocked.
+// - every signal gets its default action back and is unblocked (but for Ctrl-C while
+//   the REPL's prompt waits: see ProcessSignals.swift).
 //
 // Children die with their parent. PR_SET_PDEATHSIG would follow the forking *thread*,
 // not the process, so a child spawned from a Conc thread would be killed when that
@@ -98,7 +99,8 @@ final class ForkRegistry: @unchecked Sendable {
     /// Swift runtime's crash handler would print a backtrace and, for a signal sent with
     /// `kill`, carry on.)
     private func restoreDefaultSignals() {
-        for s in [SIGINT, SIGTERM, SIGPIPE, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] { signal(s, SIG_DFL) }
+        for s in [SIGTERM, SIGPIPE, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] { signal(s, SIG_DFL) }
+        ProcessSignals.childInterruptHandling()
         var all = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_UNBLOCK, &all, nil)

@@ -77,6 +77,15 @@ final class FutureObj: WaitableHandle {
         return outcome
     }
 
+    /// Cancels the task if it has not started; returns whether it is cancelled.
+    func cancel(_ vm: VM, _ ts: ThreadState) -> Bool {
+        if state == .pending {
+            state = .cancelled
+            settled(vm, ts)
+        }
+        return state == .cancelled
+    }
+
     override func method(_ vm: VM, _ ts: ThreadState, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val? {
         switch m.id {
         case .result, .exception:
@@ -87,11 +96,7 @@ final class FutureObj: WaitableHandle {
             return failed ? outcome : .nil
         case .cancel:
             try vm.argCount(ts, m, args, 0...0)
-            if state == .pending {
-                state = .cancelled
-                settled(vm, ts)
-            }
-            return .bool(state == .cancelled)
+            return .bool(cancel(vm, ts))
         case .cancelled:
             try vm.argCount(ts, m, args, 0...0)
             return .bool(state == .cancelled)

@@ -68,7 +68,14 @@ class PoolObj: WaitableHandle {
             var futures: [FutureObj] = []
             for item in items { futures.append(try submit(vm, ts, args[0], [item])) }
             var results: [Val] = []
-            for f in futures { results.append(try f.result(vm, ts, timeout: nil)) }
+            do throws(Unwind) {
+                for f in futures { results.append(try f.result(vm, ts, timeout: nil)) }
+            } catch {
+                // As Python's map: once a result fails (a task's error, Ctrl-C), the
+                // tasks not started yet are cancelled.
+                for f in futures { _ = f.cancel(vm, ts) }
+                throw error
+            }
             return vm.list(results)
         case .shutdown:
             try vm.argCount(ts, m, args, 0...1)

@@ -8,6 +8,12 @@
 // of a pipe its prompt loop polls; each Ctrl-C then writes a byte there, and nothing
 // else happens (in particular, no exit on a second one).
 //
+// Child processes share the terminal, so the terminal's Ctrl-C reaches them too. While
+// the REPL's prompt waits, that Ctrl-C is only for the line being typed: a flag in a
+// page shared with every child (`childrenIgnoreInterrupts`) says so, and a child's
+// SIGINT handler then ignores the signal; at any other time the handler dies of it, as
+// the default action would.
+//
 // Design: SIGINT is blocked in every thread, and one watcher thread takes it with
 // `sigwait`. A handler running on an arbitrary thread could touch nothing safely (not
 // even a lazily initialised Swift global); the watcher is an ordinary thread and may
@@ -42,6 +48,8 @@ public enum ProcessSignals {
             return was
         }
         if watching { return }
+        let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)
+        if let page, page != MAP_FAILED { childrenIgnoreInterrupts = page.assumingMemoryBound(to: UInt8.self) }
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
@@ -65,6 +73,24 @@ public enum ProcessSignals {
     /// to the interpreter again.
     public static func sendInterrupts(to fd: Int32?) {
         route.withLock { $0.promptFD = fd }
+        childrenIgnoreInterrupts?.pointee = fd == nil ? 0 : 1
+    }
+
+    /// Whether the REPL's prompt is waiting, as a child process sees it.
+    public static var promptWaiting: Bool { childrenIgnoreInterrupts?.pointee ?? 0 != 0 }
+
+    /// In a forked child: SIGINT is ignored while the REPL's prompt waits, and kills
+    /// the child otherwise. (Without `routeInterrupts`, the default action.)
+    static func childInterruptHandling() {
+        guard childrenIgnoreInterrupts != nil else {
+            signal(SIGINT, SIG_DFL)
+            return
+        }
+        signal(SIGINT) { _ in
+            if let flag = childrenIgnoreInterrupts, flag.pointee != 0 { return }
+            signal(SIGINT, SIG_DFL)
+            raise(SIGINT)
+        }
     }
 
     private static func interrupt() {
@@ -83,3 +109,9 @@ public enum ProcessSignals {
         interpreter.interrupt()
     }
 }
+
+/// The page shared with every child process saying whether the REPL's prompt is waiting
+/// (1) or code runs (0). Written only by the thread that moves the prompt in and out,
+/// read by children's signal handlers; a plain global with a constant initial value, so
+/// a handler reads it without any lazy initialisation.
+nonisolated(unsafe) private var childrenIgnoreInterrupts: UnsafeMutablePointer<UInt8>?

@@ -27,7 +27,7 @@ extension Interpreter {
                 let what = v.obj?.kind == .native ? "a built-in function, with no bytecode" : "not a function but a \(v.typeName)"
                 throw ConcError(kind: "TypeError", message: "'\(name)' is \(what)")
             }
-            return disassembly(of: unsafeDowncast(o, to: Closure.self).proto)
+            return disassembly(of: unsafeDowncast(o, to: Closure.self).proto, globalNames: vm.globalNames)
         }
     }
 }

@@ -2,10 +2,10 @@
 // what each is doing.
 
 extension Interpreter {
-    /// One line per live spawned thread and unreaped child process, with its state:
+    /// One line per live spawned thread and running child process, with its state:
     /// `thread-1    waiting for lock#1, holds lock#2`, `process-1   pid 4242, running`.
-    /// A child that has exited is reaped and shown once with its exit status. The
-    /// calling thread is not listed. Empty when there is nothing to list.
+    /// A child that has exited is reaped (its handle keeps the exit status) and not
+    /// listed. The calling thread is not listed. Empty when there is nothing to list.
     public func threadReport() -> String {
         exclusive { ts in vm.threadReport(excluding: ts) }
     }
@@ -20,16 +20,8 @@ extension VM {
             rows.append((t.name, state))
         }
         // `update` reaps a child that has exited, which takes it off `children`.
-        for c in children {
-            let status: String
-            if !c.update(self) {
-                status = "running"
-            } else if let code = c.exitCode, code < 0 {
-                status = "killed by signal \(-code) (\(signalName(Int32(-code))))"
-            } else {
-                status = "exited with code \(c.exitCode ?? 0)"
-            }
-            rows.append((c.name, "pid \(c.pid), \(status)"))
+        for c in children where !c.update(self) {
+            rows.append((c.name, "pid \(c.pid), running"))
         }
         let width = rows.map(\.name.count).max() ?? 0
         return rows.map { $0.name + String(repeating: " ", count: width - $0.name.count + 2) + $0.state + "\n" }
