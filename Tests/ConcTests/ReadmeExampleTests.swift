@@ -1,7 +1,8 @@
 // The README's embedding example, compiled and run as written: the code between the
-// markers below is the README's Swift block (after its `import Conc`), and a test checks
-// that the two texts are the same, so they cannot drift apart. This file imports Conc
-// without @testable, so the example uses only the public API.
+// markers below is the Swift block (after its `import Conc`) of README.md and of
+// docs/reference.md section 9, and a test checks that the texts are the same, so they
+// cannot drift apart. This file imports Conc without @testable, so the example uses only
+// the public API.
 
 import Conc
 import Foundation
@@ -44,11 +45,10 @@ import Testing
     @Test func theReadmeShowsThisExample() throws {
         let here = URL(fileURLWithPath: #filePath)
         let source = try String(contentsOf: here, encoding: .utf8)
-        let readme = try String(contentsOf: here
+        let root = here
             .deletingLastPathComponent()  // ConcTests
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()  // package root
-            .appendingPathComponent("README.md"), encoding: .utf8)
 
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let begin = try #require(lines.firstIndex { $0.hasSuffix("// README example begins") })
@@ -56,6 +56,9 @@ import Testing
         let indent = lines[begin].prefix { $0 == " " }.count
         let body = lines[(begin + 1)..<end].map { $0.count > indent ? String($0.dropFirst(indent)) : "" }
         let example = "```swift\nimport Conc\n\n" + body.joined(separator: "\n") + "\n```"
-        #expect(readme.contains(example), "README.md should show the embedding example of ReadmeExampleTests.swift:\n\(example)")
+        for doc in ["README.md", "docs/reference.md"] {
+            let text = try String(contentsOf: root.appendingPathComponent(doc), encoding: .utf8)
+            #expect(text.contains(example), "\(doc) should show the embedding example of ReadmeExampleTests.swift:\n\(example)")
+        }
     }
 }
