@@ -1,5 +1,5 @@
 // The command line of `conc`, read by hand: the options, `--help`, `--version` and the
-// usage errors (LANGUAGE.md section 7).
+// usage errors (docs/reference.md section 7).
 //
 // Why not swift-argument-parser: linked into the executable, it and the
 // FoundationEssentials it brings cost every run 1.7 MB of resident memory (a script

@@ -1,4 +1,4 @@
-// The interactive loop (LANGUAGE.md section 8). It reads entries, continuing with the
+// The interactive loop (docs/reference.md section 8). It reads entries, continuing with the
 // `...> ` prompt while one is incomplete, runs each as soon as it is complete, prints its
 // value, reports errors as the command line does and goes on with its state intact.
 // The `:` commands are in REPLCommands.swift.

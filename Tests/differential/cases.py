@@ -730,7 +730,7 @@ def gen_closure(rng):
     k = rng.randrange(4)
     n = rng.randint(1, 4)
     if k == 0:
-        # Each iteration binds a fresh loop variable (LANGUAGE.md section 4): Python needs a
+        # Each iteration binds a fresh loop variable (docs/reference.md section 4): Python needs a
         # default argument to mean the same.
         return Case('closure', 'let fs = []\nfor i in range(%d) { fs.push(fn() { return i * 10 }) }\nfor f in fs { print(f()) }' % n,
                     'fs = []\nfor i in range(%d): fs.append(lambda i=i: i * 10)\nfor f in fs: P(f())' % n)
@@ -747,7 +747,7 @@ def gen_closure(rng):
 
 
 def gen_bool_num(rng):
-    # Booleans are not numbers in Conc (LANGUAGE.md section 3): every difference here is
+    # Booleans are not numbers in Conc (docs/reference.md section 2): every difference here is
     # explained; the category keeps the explanation honest (Conc must raise TypeError or
     # say false, never compute as Python does).
     a = rng.choice([True, False])

@@ -81,7 +81,7 @@ fn _L(r) { let o = []; for x in r { o.push(x) } return o }
 '''
 
 # The Python side: P prints like Conc's print, _c makes an int outside int64 an
-# OverflowError (Conc's ints are 64-bit and never wrap, LANGUAGE.md section 2), and a few
+# OverflowError (Conc's ints are 64-bit and never wrap, docs/reference.md section 2), and a few
 # helpers keep bigint work small (a shift or power whose result cannot fit is an
 # OverflowError without building the huge number).
 PY_PRELUDE = r'''

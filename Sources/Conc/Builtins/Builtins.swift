@@ -1,4 +1,4 @@
-// The built-in functions of LANGUAGE.md section 5 (those that are not about threads and
+// The built-in functions of docs/reference.md section 5 (those that are not about threads and
 // processes): output, conversions, numbers, sequences, time, the host system.
 
 #if canImport(Glibc)

@@ -537,7 +537,7 @@ extension Compiler {
         case .index(let o, let i):
             try indexAssignment(o, i, op, value, at: target.pos)
         default:
-            // `a.b` only reads attributes of built-in values (LANGUAGE.md section 4).
+            // `a.b` only reads attributes of built-in values (docs/reference.md section 4).
             throw SyntaxError("invalid assignment target", at: target.pos)
         }
     }

@@ -1,7 +1,7 @@
 // Conc strings: immutable UTF-8 bytes with a Unicode scalar count and a cached hash.
 //
 // Swift's `String` compares by canonical equivalence and counts grapheme clusters; Conc
-// compares bytes and counts scalars (LANGUAGE.md section 2), so it keeps its own form.
+// compares bytes and counts scalars (docs/reference.md section 2), so it keeps its own form.
 // The bytes are always valid UTF-8: every constructor takes text that is.
 
 #if canImport(Glibc)

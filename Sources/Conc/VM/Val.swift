@@ -1,7 +1,7 @@
 // The VM's value: 16 bytes, trivially copyable.
 //
 // Why not a value that holds a strong class reference? Measured on these machines
-// (../shared/SWIFT-NOTES.md), an enum whose object case is a strong reference makes the
+// (docs/implementation-notes.md), an enum whose object case is a strong reference makes the
 // dispatch loop pay a retain and a release on nearly every register copy, and runs at
 // about CPython's speed at best; the same enum with an `Unmanaged` payload is trivially
 // copyable and runs the loop about twice as fast. The price is that the VM owns object

@@ -1,4 +1,4 @@
-// Statement parsing: each statement form, and the newline rules of LANGUAGE.md §1.
+// Statement parsing: each statement form, and the newline rules of docs/reference.md section 1.
 
 import Testing
 @testable import Conc
