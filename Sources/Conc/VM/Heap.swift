@@ -178,14 +178,8 @@ final class Heap {
     /// object and the buffer given back.
     @inline(__always)
     func newString(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) -> Unmanaged<StrObj> {
-        if byteCount > StrObj.maxByteCount {
-            bytes.release(storage, sizeClass)
-            return newString(byteCount: refuseLongString(), count: 0).0
-        }
-        if byteCount <= StrObj.inlineCapacity {
-            let words = loadWords(storage, byteCount)
-            bytes.release(storage, sizeClass)
-            return newString(words: words, byteCount, count: count)
+        if byteCount <= StrObj.inlineCapacity || byteCount > StrObj.maxByteCount {
+            return newString(notAdopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count)
         }
         if let s = spareStrings.popLast() {
             s._withUnsafeGuaranteedRef {
@@ -194,6 +188,16 @@ final class Heap {
             return enter(s)
         }
         return adopt(StrObj(adopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count))
+    }
+
+    /// `newString(adopting:...)` of a buffer the string cannot keep: a short string's
+    /// bytes are copied into the object, a string past `StrObj.maxByteCount` refused;
+    /// the buffer is given back. Out of line, so that the callers' code stays small.
+    @inline(never)
+    private func newString(notAdopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) -> Unmanaged<StrObj> {
+        defer { bytes.release(storage, sizeClass) }
+        if byteCount > StrObj.maxByteCount { return newString(byteCount: refuseLongString(), count: 0).0 }
+        return newString(words: loadWords(storage, byteCount), byteCount, count: count)
     }
 
     /// A new string with a copy of `bytes` (at most `StrObj.maxByteCount`), which must
