@@ -462,7 +462,7 @@ func parseFloatFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
 
 extension VM {
     /// `str(i)`: the digits are counted first and written straight into the new
-    /// string's pooled buffer, with no copy and no lookup among the shared short
+    /// string (in the object, or its pooled buffer), with no copy and no lookup among the shared short
     /// strings (numbers rarely repeat, and CPython does not share them either).
     @inline(__always)
     func decimalString(_ i: Int) -> Val {
@@ -472,10 +472,10 @@ extension VM {
         let digits = decimalDigitCount(magnitude)
         let n = negative ? digits &+ 1 : digits
         return heapRef._withUnsafeGuaranteedRef { heap in
-            let (p, c) = heap.bytes.buffer(for: n)
+            let (s, p) = heap.newString(byteCount: n, count: n)
             if negative { p[0] = UInt8(ascii: "-") }
             writeDigits(magnitude, count: digits, to: negative ? p + 1 : p)
-            return Val(heap.newString(adopting: p, byteCount: n, sizeClass: c, count: n))
+            return Val(s)
         }
     }
 

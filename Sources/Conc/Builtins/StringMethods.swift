@@ -142,7 +142,7 @@ extension VM {
             count &+= c
         }
         if k == 1, case .object(let u) = items[0] { return Val(u) }
-        if size < 0 || size > 1 << 32 || heap.exceedsLimit(size) { throw ts.error("MemoryError", "joined string is too long") }
+        if size < 0 || size > StrObj.maxByteCount || heap.exceedsLimit(size) { throw ts.error("MemoryError", "joined string is too long") }
         return makeString(size: size, count: count) { out in
             var at = 0
             for i in 0..<k {
@@ -418,6 +418,6 @@ extension VM {
     private func replacedSize(_ n: Int, _ hits: Int, _ growth: Int) -> Int? {
         let (grow, o1) = hits.multipliedReportingOverflow(by: growth)
         let (size, o2) = n.addingReportingOverflow(grow)
-        return o1 || o2 || size > 1 << 32 || heap.exceedsLimit(size) ? nil : size
+        return o1 || o2 || size > StrObj.maxByteCount || heap.exceedsLimit(size) ? nil : size
     }
 }

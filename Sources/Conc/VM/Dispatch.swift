@@ -626,6 +626,10 @@ extension VM {
             if heap.limit > 0 && heap.liveBytes > heap.limit {
                 throw Unwind.fatal(kind: "MemoryError", message: "heap limit of \(heap.limit) bytes exceeded")
             }
+            if heap.refusedLongString {
+                heap.refusedLongString = false
+                throw Unwind.fatal(kind: "MemoryError", message: "string longer than \(StrObj.maxByteCount) bytes")
+            }
         }
         if ts.budgetLeft != Int.max {
             ts.budgetLeft -= VM.safePointInterval

@@ -143,9 +143,44 @@ final class Heap {
     /// against 13.0 MB on strings.conc) for no fewer instructions.
     static let spareLimit = 1 << 12
 
-    /// A new string that takes ownership of `storage` (see `StrObj.init(adopting:)`).
+    init() {
+        assert(StrObj.measuredBodyOffset() == StrObj.bodyOffset, "StrObj.bodyOffset is not where the compiler put `body`")
+    }
+
+    /// A new string of `byteCount` bytes (at most `StrObj.maxByteCount`) and `count`
+    /// scalars, and where the caller writes its bytes, right away (see
+    /// `StrObj.init(byteCount:count:pool:)`).
+    @inline(__always)
+    func newString(byteCount: Int, count: Int) -> (Unmanaged<StrObj>, UnsafeMutablePointer<UInt8>) {
+        let s: Unmanaged<StrObj>
+        if let spare = spareStrings.popLast() {
+            spare._withUnsafeGuaranteedRef { $0.reuse(byteCount: byteCount, count: count, pool: bytes) }
+            s = enter(spare)
+        } else {
+            s = adopt(StrObj(byteCount: byteCount, count: count, pool: bytes))
+        }
+        return (s, s._withUnsafeGuaranteedRef { $0.storage })
+    }
+
+    /// A new string of the `n` bytes (at most `StrObj.inlineCapacity`) that `words`
+    /// holds, little-endian, and `count` scalars.
+    @inline(__always)
+    func newString(words: (UInt64, UInt64), _ n: Int, count: Int) -> Unmanaged<StrObj> {
+        if let s = spareStrings.popLast() {
+            s._withUnsafeGuaranteedRef { $0.reuse(words: words, n, count: count) }
+            return enter(s)
+        }
+        return adopt(StrObj(words: words, n, count: count))
+    }
+
+    /// A new string that takes ownership of `storage`, a buffer from this heap's pool
+    /// (see `StrObj.init(adopting:)`); a short string's bytes are copied into the
+    /// object and the buffer given back.
     @inline(__always)
     func newString(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) -> Unmanaged<StrObj> {
+        if byteCount <= StrObj.inlineCapacity || byteCount > StrObj.maxByteCount {
+            return newString(notAdopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count)
+        }
         if let s = spareStrings.popLast() {
             s._withUnsafeGuaranteedRef {
                 $0.reuse(adopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count)
@@ -155,14 +190,42 @@ final class Heap {
         return adopt(StrObj(adopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count))
     }
 
-    /// A new string with a copy of `bytes`, which must be valid UTF-8 (and ASCII when
-    /// `ascii` says so: then the scalars need no counting).
+    /// `newString(adopting:...)` of a buffer the string cannot keep: a short string's
+    /// bytes are copied into the object, a string past `StrObj.maxByteCount` refused;
+    /// the buffer is given back. Out of line, so that the callers' code stays small.
+    @inline(never)
+    private func newString(notAdopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) -> Unmanaged<StrObj> {
+        defer { bytes.release(storage, sizeClass) }
+        if byteCount > StrObj.maxByteCount { return newString(byteCount: refuseLongString(), count: 0).0 }
+        return newString(words: loadWords(storage, byteCount), byteCount, count: count)
+    }
+
+    /// A new string with a copy of `bytes` (at most `StrObj.maxByteCount`), which must
+    /// be valid UTF-8 (and ASCII when `ascii` says so: then the scalars need no counting).
     @inline(__always)
     func newString(copying bytes: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> Unmanaged<StrObj> {
         let n = bytes.count
-        let (p, c) = self.bytes.buffer(for: n)
-        if let base = bytes.baseAddress { p.initialize(from: base, count: n) }
-        return newString(adopting: p, byteCount: n, sizeClass: c, count: ascii ? n : StrObj.scalarCount(p, n))
+        guard let base = bytes.baseAddress, n <= StrObj.maxByteCount else {
+            return newString(byteCount: n == 0 ? 0 : refuseLongString(), count: 0).0
+        }
+        let (s, p) = newString(byteCount: n, count: ascii ? n : StrObj.scalarCount(base, n))
+        copyBytes(base, p, n)
+        return s
+    }
+
+    /// Set when a string longer than `StrObj.maxByteCount` was asked for: the safe point
+    /// then stops the script with a MemoryError. The operations a script can make such a
+    /// string with (`+`, `*`, `join`, `replace`, interpolation) refuse it themselves,
+    /// with a MemoryError it can catch; this catches the rest (a file of 4 GiB read
+    /// whole), which get an empty string in its place until then.
+    @exclusivity(unchecked) var refusedLongString = false
+
+    /// Records a refused string (see `refusedLongString`); returns its stand-in's length, 0.
+    @inline(never)
+    func refuseLongString() -> Int {
+        refusedLongString = true
+        collectionDue = true
+        return 0
     }
 
     /// A new empty list with room for `capacity` elements.

@@ -20,6 +20,10 @@ extension VM {
             return try arith(ts, .add, x, y)
         }
         let s = Unmanaged<StrObj>.fromOpaque(a.toOpaque()), t = Unmanaged<StrObj>.fromOpaque(b.toOpaque())
+        if s._withUnsafeGuaranteedRef({ $0.byteCount }) &+ t._withUnsafeGuaranteedRef({ $0.byteCount }) > StrObj.maxByteCount {
+            s._withUnsafeGuaranteedRef { $0.growable = false }
+            throw concatenationTooLong(ts)
+        }
         return heapRef._withUnsafeGuaranteedRef { h in
             s._withUnsafeGuaranteedRef { s in
                 t._withUnsafeGuaranteedRef { t in
@@ -44,10 +48,11 @@ extension VM {
            a._withUnsafeGuaranteedRef({ $0.kind }) == .string, b._withUnsafeGuaranteedRef({ $0.kind }) == .string {
             // String concatenation, the common case, without touching reference counts.
             let s = Unmanaged<StrObj>.fromOpaque(a.toOpaque()), t = Unmanaged<StrObj>.fromOpaque(b.toOpaque())
-            return s._withUnsafeGuaranteedRef { s in
-                t._withUnsafeGuaranteedRef { t in
+            return try s.borrow { s throws(Unwind) in
+                try t.borrow { t throws(Unwind) in
                     if t.byteCount == 0 { return x }
                     if s.byteCount == 0 { return y }
+                    if s.byteCount &+ t.byteCount > StrObj.maxByteCount { throw concatenationTooLong(ts) }
                     return heapRef._withUnsafeGuaranteedRef { h in
                         Val(StrObj.concatenation(s, t, heap: h))
                     }
@@ -68,7 +73,10 @@ extension VM {
             break
         }
         if let s = x.asString {
-            if op == .add, let t = y.asString { return Val(StrObj.concatenation(s, t, heap: heap)) }
+            if op == .add, let t = y.asString {
+                if s.byteCount &+ t.byteCount > StrObj.maxByteCount { throw concatenationTooLong(ts) }
+                return Val(StrObj.concatenation(s, t, heap: heap))
+            }
             if op == .mul, case .int(let n) = y { return try repeatString(ts, s, n) }
         }
         if let l = x.asList {
@@ -250,13 +258,19 @@ extension VM {
         return (i < 0) != (j < 0) ? -magnitude : magnitude
     }
 
+    /// The MemoryError of a concatenation longer than a string can be.
+    @inline(never)
+    private func concatenationTooLong(_ ts: ThreadState) -> Unwind {
+        ts.error("MemoryError", "concatenated string is too long")
+    }
+
     private func repeatString(_ ts: ThreadState, _ s: StrObj, _ n: Int) throws(Unwind) -> Val {
         if n <= 0 || s.bytes.isEmpty { return string([]) }
         let (total, o) = s.bytes.count.multipliedReportingOverflow(by: n)
         // As Python: a size past the largest int is an OverflowError, one merely too
         // large to allocate a MemoryError.
         if o { throw ts.error("OverflowError", "repeated string is too long") }
-        if total > 1 << 32 || heap.exceedsLimit(total) {
+        if total > StrObj.maxByteCount || heap.exceedsLimit(total) {
             throw ts.error("MemoryError", "repeated string is too long")
         }
         var out: [UInt8] = []

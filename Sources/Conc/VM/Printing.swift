@@ -75,9 +75,10 @@ extension VM {
         // straight into the new string's buffer. A short result is shared with an equal
         // one made since the last collection (below): records keep many equal short
         // strings (`"g${n % 500}"`), and sharing them halved records.conc's growth.
+        if exact > StrObj.maxByteCount { throw ts.error("MemoryError", "interpolated string is too long") }
         if plain && !floats && exact > VM.shortStringLength {
             return heapRef._withUnsafeGuaranteedRef { heap in
-                let (p, c) = heap.bytes.buffer(for: exact)
+                let (s, p) = heap.newString(byteCount: exact, count: scalars)
                 var n = 0
                 for i in 0..<count {
                     switch values[i] {
@@ -96,7 +97,7 @@ extension VM {
                     default: break
                     }
                 }
-                return Val(heap.newString(adopting: p, byteCount: exact, sizeClass: c, count: scalars))
+                return Val(s)
             }
         }
         // A short result is written on the stack and becomes a (shared) short string.
@@ -129,6 +130,10 @@ extension VM {
             } else {
                 out.append(try str(ts, values[i]))
             }
+        }
+        if out.count > StrObj.maxByteCount {
+            out.discard()
+            throw ts.error("MemoryError", "interpolated string is too long")
         }
         return string(out)
     }

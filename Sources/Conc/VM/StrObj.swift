@@ -9,14 +9,76 @@ import Glibc
 #endif
 
 final class StrObj: Obj {
-    /// The UTF-8 bytes, in a buffer this object owns (no reference count to touch when
-    /// the bytes are read).
-    @exclusivity(unchecked) private(set) var storage: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private(set) var byteCount: Int
+    /// Sixteen bytes that are a short string's bytes, or a longer one's buffer address.
+    /// A string of at most `inlineCapacity` bytes keeps them here, in the object: no
+    /// buffer of its own, so a short string is one 64-byte malloc chunk (the object is
+    /// 56 bytes) instead of that and a pool buffer of at least 16. A longer string keeps
+    /// its buffer's address in the first eight bytes. `byteCount` alone says which:
+    /// every string of at most `inlineCapacity` bytes is inline, every longer one not.
+    /// Declared as bytes, so that the bytes read through `storage` are bound to UInt8;
+    /// the address is stored and loaded as raw memory (see `bufferAddress`).
+    @exclusivity(unchecked) private var body: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                                               UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// The byte count and the number of Unicode scalars, 32 bits each: the operations
+    /// that could make a longer string (`+`, `*`, `join`, `replace`, ...) refuse with a
+    /// MemoryError first (see `maxByteCount`).
+    @exclusivity(unchecked) private var length: UInt32
+    @exclusivity(unchecked) private var scalars: UInt32
+    @exclusivity(unchecked) private var cachedHash = 0
+
+    /// The longest string kept inside its object.
+    static let inlineCapacity = 16
+    /// The longest string there can be: its byte count must fit `length`.
+    static let maxByteCount = Int(UInt32.max)
+    /// Where `body` is in the object: after Swift's 16-byte header and `Obj`'s 8 bytes
+    /// of fields. Swift lays out a class's stored properties in declaration order
+    /// after its superclass's, and the layout of a class in its own module is fixed at
+    /// compile time, so this is a constant; `measuredBodyOffset()` checks it (at every
+    /// heap's creation in debug builds, and in HeapTests). The address is computed from
+    /// the object's own (an object never moves) rather than with
+    /// `withUnsafeMutablePointer(to: &body)`, whose pointer is only valid inside its
+    /// closure.
+    static let bodyOffset = 24
+
+    var byteCount: Int { @inline(__always) get { Int(truncatingIfNeeded: length) } }
     /// The number of Unicode scalars.
-    @exclusivity(unchecked) private(set) var count: Int
-    /// The byte pool class of `storage`; 0 when it came from malloc. Kept in the
-    /// object header's spare byte (see `Obj.byteClass`).
+    var count: Int { @inline(__always) get { Int(truncatingIfNeeded: scalars) } }
+
+    /// Whether the bytes are in the object itself.
+    var isInline: Bool { @inline(__always) get { length <= StrObj.inlineCapacity } }
+
+    /// The address of `body`.
+    private var bodyAddress: UnsafeMutableRawPointer {
+        @inline(__always) get { Unmanaged.passUnretained(self).toOpaque() + StrObj.bodyOffset }
+    }
+
+    /// A longer string's buffer, which this object owns.
+    private var bufferAddress: UnsafeMutablePointer<UInt8> {
+        @inline(__always) get { bodyAddress.load(as: UnsafeMutablePointer<UInt8>.self) }
+        @inline(__always) set { bodyAddress.storeBytes(of: newValue, as: UnsafeMutablePointer<UInt8>.self) }
+    }
+
+    /// The UTF-8 bytes: in the object, or in its buffer (no reference count to touch
+    /// when they are read). Valid while this object is alive (between two safe points at
+    /// least) and, for a growable string, until it next grows.
+    var storage: UnsafeMutablePointer<UInt8> {
+        @inline(__always) get {
+            let body = bodyAddress
+            return isInline ? body.assumingMemoryBound(to: UInt8.self) : body.load(as: UnsafeMutablePointer<UInt8>.self)
+        }
+    }
+
+    /// `body`'s offset in the object as the compiler laid it out: what `bodyOffset`
+    /// must be.
+    static func measuredBodyOffset() -> Int {
+        let s = StrObj(words: (0, 0), 0, count: 0)
+        let object = UnsafeRawPointer(Unmanaged.passUnretained(s).toOpaque())
+        return withUnsafeMutablePointer(to: &s.body) { object.distance(to: UnsafeRawPointer($0)) }
+    }
+
+    /// The byte pool class of a longer string's buffer; 0 when it came from malloc.
+    /// Kept in the object header's spare byte (see `Obj.byteClass`).
     private(set) var sizeClass: UInt8 {
         @inline(__always) get { byteClass }
         @inline(__always) set { byteClass = newValue }
@@ -35,7 +97,6 @@ final class StrObj: Obj {
     }
     private static let growableFlag: UInt8 = 1
     private static let hashedFlag: UInt8 = 2
-    @exclusivity(unchecked) private var cachedHash = 0
     /// The size of a growable string's buffer when it came from malloc. A growable
     /// string is never hashed (no script code can see it), so this shares the hash's
     /// field rather than making every string 8 bytes bigger.
@@ -51,40 +112,67 @@ final class StrObj: Obj {
     }
     private static let checkpointsFlag: UInt8 = 4
 
-    /// A string that takes ownership of `storage` (`byteCount` valid UTF-8 bytes, in a
-    /// buffer of pool class `sizeClass`).
-    /// A string of `count` scalars that takes ownership of `storage`. Every argument is
-    /// a plain value, so calling it retains nothing.
-    init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) {
-        self.storage = storage
-        self.byteCount = byteCount
-        self.count = count
+    /// A string of `byteCount` bytes (at most `maxByteCount`) and `count` scalars, whose
+    /// bytes the caller writes at `storage` next: in the object, or in a buffer from
+    /// `pool`. Every argument is a plain value or borrowed, so calling it retains
+    /// nothing.
+    @inline(__always)
+    init(byteCount: Int, count: Int, pool: BytePool) {
+        length = UInt32(truncatingIfNeeded: byteCount)
+        scalars = UInt32(truncatingIfNeeded: count)
         super.init(kind: .string)
+        if byteCount > StrObj.inlineCapacity { takeBuffer(for: byteCount, pool: pool) }
+    }
+
+    /// A string of `n` bytes (at most `inlineCapacity`), those that `words` holds
+    /// little-endian, and `count` scalars.
+    @inline(__always)
+    init(words: (UInt64, UInt64), _ n: Int, count: Int) {
+        length = UInt32(truncatingIfNeeded: n)
+        scalars = UInt32(truncatingIfNeeded: count)
+        super.init(kind: .string)
+        storeInline(words)
+    }
+
+    /// A string that takes ownership of `storage`, a buffer of pool class `sizeClass`
+    /// (0: malloc) holding `byteCount` bytes (more than `inlineCapacity`, at most
+    /// `maxByteCount`) of valid UTF-8 that are `count` scalars.
+    @inline(__always)
+    init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) {
+        length = UInt32(truncatingIfNeeded: byteCount)
+        scalars = UInt32(truncatingIfNeeded: count)
+        super.init(kind: .string)
+        bufferAddress = storage
         self.sizeClass = sizeClass
-    }
-
-    convenience init(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8) {
-        self.init(adopting: storage, byteCount: byteCount, sizeClass: sizeClass,
-                  count: StrObj.scalarCount(storage, byteCount))
-    }
-
-    /// A copy of the given bytes, which must be valid UTF-8.
-    convenience init(copying bytes: UnsafeBufferPointer<UInt8>, pool: BytePool) {
-        let (p, c) = pool.buffer(for: bytes.count)
-        if let base = bytes.baseAddress { p.initialize(from: base, count: bytes.count) }
-        self.init(adopting: p, byteCount: bytes.count, sizeClass: c)
     }
 
     /// A copy of any collection of valid UTF-8 bytes.
     convenience init<C: Collection>(bytes: C, pool: BytePool) where C.Element == UInt8 {
         let n = bytes.count
-        let (p, c) = pool.buffer(for: n)
+        self.init(byteCount: n, count: 0, pool: pool)
+        let p = storage
         let copied = bytes.withContiguousStorageIfAvailable { src -> Bool in
             if let base = src.baseAddress { p.initialize(from: base, count: n) }
             return true
         }
         if copied == nil { _ = UnsafeMutableBufferPointer(start: p, count: n).initialize(from: bytes) }
-        self.init(adopting: p, byteCount: n, sizeClass: c)
+        scalars = UInt32(truncatingIfNeeded: StrObj.scalarCount(p, n))
+    }
+
+    /// Gives a new longer string a buffer for `n` bytes.
+    @inline(__always)
+    private func takeBuffer(for n: Int, pool: BytePool) {
+        let (p, c) = pool.buffer(for: n)
+        bufferAddress = p
+        sizeClass = c
+    }
+
+    /// Stores a short string's bytes, as two words.
+    @inline(__always)
+    private func storeInline(_ words: (UInt64, UInt64)) {
+        let body = bodyAddress
+        body.storeBytes(of: words.0, as: UInt64.self)
+        body.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
     }
 
     /// Counts the bytes that start a scalar (all but UTF-8 continuation bytes).
@@ -104,83 +192,116 @@ final class StrObj: Obj {
         return n - continuation
     }
 
-    /// The concatenation of two strings.
+    /// `scalarCount` of the `n` bytes (at most 16) that `words` holds, little-endian and
+    /// zero above them.
     @inline(__always)
-    static func concatenation(_ a: StrObj, _ b: StrObj, heap: Heap) -> Unmanaged<StrObj> {
-        let n = a.byteCount + b.byteCount
-        let (p, c) = heap.bytes.buffer(for: n)
-        p.initialize(from: a.storage, count: a.byteCount)
-        (p + a.byteCount).initialize(from: b.storage, count: b.byteCount)
-        return heap.newString(adopting: p, byteCount: n, sizeClass: c, count: a.count + b.count)
+    static func scalarCount(words: (UInt64, UInt64), _ n: Int) -> Int {
+        let m: UInt64 = 0x8080_8080_8080_8080
+        let continuation = (words.0 & ~(words.0 << 1) & m).nonzeroBitCount &+ (words.1 & ~(words.1 << 1) & m).nonzeroBitCount
+        return n &- continuation
     }
 
-
-    /// A growable string of `a` then `b`, with room for more.
-    static func growableConcatenation(_ a: StrObj, _ b: StrObj, pool: BytePool) -> StrObj {
-        let n = a.byteCount + b.byteCount
-        let capacity = max(2 * n, 32)
-        let (p, c) = pool.buffer(for: capacity)
-        p.initialize(from: a.storage, count: a.byteCount)
-        (p + a.byteCount).initialize(from: b.storage, count: b.byteCount)
-        let s = StrObj(adopting: p, byteCount: n, sizeClass: c, count: a.count + b.count)
-        s.growable = true
-        s.mallocCapacity = capacity
+    /// The concatenation of two strings, whose byte counts add up to at most
+    /// `maxByteCount` (the caller checks).
+    @inline(__always)
+    static func concatenation(_ a: StrObj, _ b: StrObj, heap: Heap) -> Unmanaged<StrObj> {
+        let m = a.byteCount, n = m &+ b.byteCount
+        let (s, p) = heap.newString(byteCount: n, count: a.count &+ b.count)
+        copyBytes(a.storage, p, m)
+        copyBytes(b.storage, p + m, b.byteCount)
         return s
     }
 
-    /// Appends `t` to this growable string in place; returns the bytes its buffer grew by.
-    func append(_ t: StrObj, pool: BytePool) -> Int {
-        let n = byteCount + t.byteCount
-        let capacity = sizeClass == 0 ? mallocCapacity : BytePool.capacity(of: sizeClass)
-        var grown = 0
-        if n > capacity {
-            let (p, c) = pool.buffer(for: 2 * n)
-            p.initialize(from: storage, count: byteCount)
-            pool.release(storage, sizeClass)
-            (storage, sizeClass, mallocCapacity) = (p, c, 2 * n)
-            grown = 2 * n - capacity
+    /// A growable string of `a` then `b` (at most `maxByteCount` bytes together), with
+    /// room for more: in the object while it is short, else in a buffer of twice its
+    /// length.
+    static func growableConcatenation(_ a: StrObj, _ b: StrObj, pool: BytePool) -> StrObj {
+        let m = a.byteCount, n = m &+ b.byteCount
+        let s = StrObj(words: (0, 0), 0, count: a.count &+ b.count)
+        if n > StrObj.inlineCapacity {
+            s.takeBuffer(for: 2 &* n, pool: pool)
+            s.mallocCapacity = 2 &* n
         }
-        (storage + byteCount).initialize(from: t.storage, count: t.byteCount)
-        byteCount = n
-        count += t.count
+        s.length = UInt32(truncatingIfNeeded: n)
+        let p = s.storage
+        copyBytes(a.storage, p, m)
+        copyBytes(b.storage, p + m, b.byteCount)
+        s.growable = true
+        return s
+    }
+
+    /// Appends `t` to this growable string in place (the caller checks that the result
+    /// has at most `maxByteCount` bytes); returns the bytes its buffer grew by.
+    func append(_ t: StrObj, pool: BytePool) -> Int {
+        let old = byteCount, n = old &+ t.byteCount
+        let capacity = isInline ? StrObj.inlineCapacity
+            : sizeClass == 0 ? mallocCapacity : BytePool.capacity(of: sizeClass)
+        var grown = 0
+        var p = storage
+        if n > capacity {
+            let (q, c) = pool.buffer(for: 2 &* n)
+            q.initialize(from: p, count: old)
+            if !isInline { pool.release(p, sizeClass) }
+            bufferAddress = q
+            sizeClass = c
+            mallocCapacity = 2 &* n
+            grown = 2 &* n &- capacity
+            p = q
+        }
+        copyBytes(t.storage, p + old, t.byteCount)
+        length = UInt32(truncatingIfNeeded: n)
+        scalars &+= t.scalars
         return grown
     }
 
-    /// Gives back what this dead string owns (its bytes to `pool` or to malloc), so
-    /// that the heap can keep the object for `reuse` instead of freeing it.
+    /// Gives back what this dead string owns (a buffer, to `pool` or to malloc), so
+    /// that the heap can keep the object for `reuse` instead of freeing it. A retired
+    /// string is empty, so inline, and owns nothing.
     func retire(to pool: BytePool) {
-        if sizeClass == 0 { rawFree(storage) } else { pool.release(storage, sizeClass) }
-        sizeClass = StrObj.retired
-        byteCount = 0
-        count = 0
+        if !isInline { pool.release(bufferAddress, sizeClass) }
+        length = 0
+        scalars = 0
     }
 
-    /// Makes a retired string this new one: what `init(adopting:...)` does without an
-    /// allocation.
+    /// Makes a retired string a new one of `byteCount` bytes and `count` scalars: what
+    /// `init(byteCount:count:pool:)` does without an allocation.
+    @inline(__always)
+    func reuse(byteCount: Int, count: Int, pool: BytePool) {
+        length = UInt32(truncatingIfNeeded: byteCount)
+        scalars = UInt32(truncatingIfNeeded: count)
+        flags = 0
+        if byteCount > StrObj.inlineCapacity { takeBuffer(for: byteCount, pool: pool) }
+    }
+
+    /// Makes a retired string the short one `init(words:_:count:)` makes.
+    @inline(__always)
+    func reuse(words: (UInt64, UInt64), _ n: Int, count: Int) {
+        length = UInt32(truncatingIfNeeded: n)
+        scalars = UInt32(truncatingIfNeeded: count)
+        flags = 0
+        storeInline(words)
+    }
+
+    /// Makes a retired string the longer one `init(adopting:...)` makes.
     @inline(__always)
     func reuse(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) {
-        self.storage = storage
-        self.byteCount = byteCount
-        self.sizeClass = sizeClass
-        self.count = count
+        length = UInt32(truncatingIfNeeded: byteCount)
+        scalars = UInt32(truncatingIfNeeded: count)
         flags = 0
+        bufferAddress = storage
+        self.sizeClass = sizeClass
     }
-
-    /// The class of a retired string, which owns no bytes (its `storage` is left
-    /// dangling: a retired string is only ever in the heap's spares, where nothing
-    /// reads it).
-    private static let retired: UInt8 = 0xFF
 
     /// Pooled bytes go back to the pool when the collector sweeps the string (see
     /// `returnBytes`); bytes from malloc go back here.
     deinit {
-        if sizeClass == 0 { rawFree(storage) }
+        if !isInline && sizeClass == 0 { rawFree(bufferAddress) }
     }
 
     /// Gives the bytes of this dead string back to its heap's pool.
     @inline(__always)
     func returnBytes(to pool: BytePool) {
-        if sizeClass != 0 { pool.release(storage, sizeClass) }
+        if !isInline && sizeClass != 0 { pool.release(bufferAddress, sizeClass) }
     }
 
     /// The bytes; valid while this object is alive (between two safe points at least).
@@ -188,8 +309,9 @@ final class StrObj: Obj {
 
     override var typeName: String { "string" }
     override var isTruthy: Bool { byteCount != 0 }
-    /// The object (56 bytes, a 64-byte malloc chunk), its table slot and its bytes.
-    override var byteSize: Int { 72 + byteCount }
+    /// The object (56 bytes, a 64-byte malloc chunk), its table slot and, unless they
+    /// are inline, its bytes.
+    override var byteSize: Int { isInline ? 72 : 72 &+ byteCount }
 
     var isASCII: Bool { count == byteCount }
 
@@ -299,8 +421,8 @@ final class StrObj: Obj {
     /// them in. Strings are immutable, so they stay right for the string's life.
     private func buildCheckpoints() {
         let at = StrObj.checkpointsOffset(byteCount)
-        storage = rawReallocate(storage, capacity: at &+ (count / 32 &+ 1) &* 8)
-        let raw = UnsafeMutableRawPointer(storage)
+        bufferAddress = rawReallocate(bufferAddress, capacity: at &+ (count / 32 &+ 1) &* 8)
+        let raw = UnsafeMutableRawPointer(bufferAddress)
         var scalar = 0
         for off in 0..<byteCount where storage[off] & 0xC0 != 0x80 {
             if scalar & 31 == 0 { raw.storeBytes(of: off, toByteOffset: at &+ (scalar >> 5) &* 8, as: Int.self) }
@@ -447,11 +569,6 @@ struct StringBuilder {
 
     /// Frees the buffer of a builder that is not finished.
     func discard() { pool.release(storage, sizeClass) }
-
-    /// The finished string; the builder must not be used afterwards.
-    func finish() -> StrObj {
-        StrObj(adopting: storage, byteCount: count, sizeClass: sizeClass)
-    }
 
     /// The finished string, made by `heap` (which may reuse a dead one); the builder
     /// must not be used afterwards.

@@ -217,6 +217,7 @@ final class VM {
             return v
         }
         if let v = bytes.withContiguousStorageIfAvailable({ Val(heap.newString(copying: $0)) }) { return v }
+        if n > StrObj.maxByteCount { return Val(heap.newString(byteCount: heap.refuseLongString(), count: 0).0) }
         return Val(heap.adopt(StrObj(bytes: bytes, pool: heap.bytes)))
     }
 
@@ -238,14 +239,8 @@ final class VM {
         if n == 1 { return asciiStrings[Int(truncatingIfNeeded: words.0 & 0x7F)] }
         let (found, h, slot) = sharedShortString(words: words, n)
         if let found { return Val(found) }
-        let s = heapRef._withUnsafeGuaranteedRef { heap in
-            // A buffer for at most 16 bytes holds 16 (see `BytePool`), so both words fit.
-            let (p, c) = heap.bytes.buffer(for: n)
-            let raw = UnsafeMutableRawPointer(p)
-            raw.storeBytes(of: words.0, as: UInt64.self)
-            raw.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
-            return heap.newString(adopting: p, byteCount: n, sizeClass: c, count: ascii ? n : StrObj.scalarCount(p, n))
-        }
+        let count = ascii || (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 ? n : StrObj.scalarCount(words: words, n)
+        let s = heapRef._withUnsafeGuaranteedRef { $0.newString(words: words, n, count: count) }
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
         share(s, at: slot)
         return Val(s)
