@@ -59,34 +59,34 @@ private func scalarStart(before end: Int, _ p: UnsafePointer<UInt8>) -> Int {
 }
 
 extension VM {
-    func stringArg(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> StrObj {
-        try stringArgument(ts, m, v).takeUnretainedValue()
-    }
-
-    /// A string argument, not retained: callers read it through `_withUnsafeGuaranteedRef`.
+    /// A string argument of method `id`, not retained: callers read it through
+    /// `_withUnsafeGuaranteedRef`.
     @inline(__always)
-    func stringArgument(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> Unmanaged<StrObj> {
+    func stringArgument(_ ts: ThreadState, _ id: Member, _ v: Val) throws(Unwind) -> Unmanaged<StrObj> {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
             return Unmanaged<StrObj>.fromOpaque(u.toOpaque())
         }
-        throw notAString(ts, m, v)
+        throw notAString(ts, id, v)
     }
 
     @inline(never)
-    private func notAString(_ ts: ThreadState, _ m: MemberRef, _ v: Val) -> Unwind {
-        ts.error("TypeError", "\(m.name)() argument must be a string, not \(v.typeName)")
+    private func notAString(_ ts: ThreadState, _ id: Member, _ v: Val) -> Unwind {
+        ts.error("TypeError", "\(id.rawValue)() argument must be a string, not \(v.typeName)")
     }
 
-    func stringMethod(_ ts: ThreadState, _ s: StrObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
-        switch m.id {
+    /// `s.id(args)`. It takes the member's id, not its `MemberRef`, so that the
+    /// dispatch loop calls it without copying (and retaining) the name; a known
+    /// member's name is its id's raw value. The callers handle `Member.unknown`.
+    func stringMethod(_ ts: ThreadState, _ s: StrObj, _ id: Member, _ args: Args) throws(Unwind) -> Val {
+        switch id {
         case .split:
-            if args.count > 1 { try argCount(ts, m, args, 0...1) }
+            if args.count > 1 { try argCount(ts, MemberRef(id), args, 0...1) }
             if args.count == 0 || args[0].isIdentical(to: .nil) { return splitOnWhitespace(s) }
-            let sep = try stringArgument(ts, m, args[0])
+            let sep = try stringArgument(ts, id, args[0])
             if sep._withUnsafeGuaranteedRef({ $0.byteCount }) == 0 { throw ts.error("ValueError", "empty separator") }
             return sep._withUnsafeGuaranteedRef { split(s, on: $0) }
         case .join:
-            if args.count != 1 { try argCount(ts, m, args, 1...1) }
+            if args.count != 1 { try argCount(ts, MemberRef(id), args, 1...1) }
             // A list is read in place; any other iterable (a string, a map's keys, a
             // range) is collected first, as Python's `str.join` does.
             if case .object(let u) = args[0], u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
@@ -95,34 +95,37 @@ extension VM {
             }
             let items = try elements(ts, args[0], for: "join")
             return try items.withUnsafeBufferPointer { (b) throws(Unwind) -> Val in try joined(ts, s, b) }
-        case .upper, .lower:
-            if args.count != 0 { try argCount(ts, m, args, 0...0) }
-            return caseMapped(s, upper: m.id == .upper)
+        case .upper:
+            if args.count != 0 { try argCount(ts, MemberRef(id), args, 0...0) }
+            return upperCased(s)
+        case .lower:
+            if args.count != 0 { try argCount(ts, MemberRef(id), args, 0...0) }
+            return lowerCased(s)
         case .strip:
-            if args.count > 1 { try argCount(ts, m, args, 0...1) }
+            if args.count > 1 { try argCount(ts, MemberRef(id), args, 0...1) }
             if args.count == 0 || args[0].isIdentical(to: .nil) { return stripWhitespace(s) }
-            return try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { stripped(s, of: $0) }
+            return try stringArgument(ts, id, args[0])._withUnsafeGuaranteedRef { stripped(s, of: $0) }
         case .replace:
-            if args.count != 2 { try argCount(ts, m, args, 2...2) }
-            let old = try stringArgument(ts, m, args[0]), new = try stringArgument(ts, m, args[1])
+            if args.count != 2 { try argCount(ts, MemberRef(id), args, 2...2) }
+            let old = try stringArgument(ts, id, args[0]), new = try stringArgument(ts, id, args[1])
             let result = old._withUnsafeGuaranteedRef { o in new._withUnsafeGuaranteedRef { replaced(s, o, $0) } }
             guard let result else { throw ts.error("MemoryError", "replaced string is too long") }
             return result
         case .find:
-            if args.count != 1 { try argCount(ts, m, args, 1...1) }
-            let i = try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { s.find($0.bytes) }
+            if args.count != 1 { try argCount(ts, MemberRef(id), args, 1...1) }
+            let i = try stringArgument(ts, id, args[0])._withUnsafeGuaranteedRef { s.find($0.bytes) }
             guard let i else { return .int(-1) }
             return .int(s.isASCII ? i : StrObj.scalarCount(s.storage, i))
         case .starts_with, .ends_with:
-            if args.count != 1 { try argCount(ts, m, args, 1...1) }
-            let (q, n) = try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { ($0.storage, $0.byteCount) }
+            if args.count != 1 { try argCount(ts, MemberRef(id), args, 1...1) }
+            let (q, n) = try stringArgument(ts, id, args[0])._withUnsafeGuaranteedRef { ($0.storage, $0.byteCount) }
             if n > s.byteCount { return .bool(false) }
-            let at = m.id == .starts_with ? s.storage : s.storage + (s.byteCount - n)
+            let at = id == .starts_with ? s.storage : s.storage + (s.byteCount - n)
             var i = 0
             while i < n && at[i] == q[i] { i += 1 }
             return .bool(i == n)
         default:
-            throw noMethod(ts, "string", m)
+            throw noMethod(ts, "string", MemberRef(id))
         }
     }
 
