@@ -216,7 +216,8 @@ extension VM {
 
     /// The list a split of `n` bytes fills: as CPython does, it starts with room for a
     /// few pieces and grows as needed, since counting them first would cost a second
-    /// pass over the bytes. Up to 8 pieces fit a pooled buffer.
+    /// pass over the bytes. Up to 8 pieces fit a pooled buffer. The list is young until
+    /// the next safe point, so the pieces go in without the write barrier.
     @inline(__always)
     private func splitList(_ n: Int) -> Unmanaged<ListObj> {
         heap.newList(capacity: min(n / 2 + 1, 8))
@@ -235,7 +236,7 @@ extension VM {
                     if i == n { break }
                     let start = i
                     while i < n && !isASCIISpace(p[i]) { i &+= 1 }
-                    list.append(string(p + start, i &- start, ascii: true), heap: heap)
+                    list.appendToNew(string(p + start, i &- start, ascii: true), heap: heap)
                 }
                 return
             }
@@ -257,7 +258,7 @@ extension VM {
                         i += utf8Length(b)
                     }
                 }
-                list.append(string(p + start, min(i, n) - start, ascii: false), heap: heap)
+                list.appendToNew(string(p + start, min(i, n) - start, ascii: false), heap: heap)
             }
         }
         return Val(result)
@@ -277,17 +278,17 @@ extension VM {
                 let b = sep.storage[0]
                 while true {
                     let i = firstIndex(of: b, p, from: start, n)
-                    list.append(string(p + start, i &- start, ascii: ascii), heap: heap)
+                    list.appendToNew(string(p + start, i &- start, ascii: ascii), heap: heap)
                     if i == n { break }
                     start = i &+ 1
                 }
                 return
             }
             while let i = s.find(sep.bytes, from: start) {
-                list.append(string(p + start, i - start, ascii: ascii), heap: heap)
+                list.appendToNew(string(p + start, i - start, ascii: ascii), heap: heap)
                 start = i + m
             }
-            list.append(string(p + start, n - start, ascii: ascii), heap: heap)
+            list.appendToNew(string(p + start, n - start, ascii: ascii), heap: heap)
         }
         return Val(result)
     }
