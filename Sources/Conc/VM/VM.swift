@@ -239,6 +239,13 @@ final class VM {
         if n == 1 { return asciiStrings[Int(truncatingIfNeeded: words.0 & 0x7F)] }
         let (found, slot) = sharedShortString(words: words, n)
         if let found { return Val(found) }
+        return newShortString(words: words, n, ascii: ascii, slot: slot)
+    }
+
+    /// The miss path of `shortString`, out of line so that the hit path inlines into
+    /// its callers: a new string of the bytes, shared at `slot`.
+    @inline(never)
+    private func newShortString(words: (UInt64, UInt64), _ n: Int, ascii: Bool, slot: Int) -> Val {
         let h = StrObj.hash(words: words, n)
         let s = heapRef._withUnsafeGuaranteedRef { heap in
             // A buffer for at most 16 bytes holds 16 (see `BytePool`), so both words fit.
