@@ -3,9 +3,10 @@
 // Entries sit in insertion order in parallel buffers (key, value, hash); a removed
 // entry leaves a hole (its key becomes `.undefined`) until the next resize compacts
 // them. An open-addressing index of Int32 entry numbers, probed linearly, finds a key.
-// An int is its own hash, as in Python; the index slot a hash starts at is the top bits
-// of its product with 2^64/φ (Fibonacci hashing), which spreads runs of ints, and ints
-// that differ only in their high bits, evenly over the index.
+// An int's hash is its product with 2^64/φ (Fibonacci hashing) and the index slot a
+// probe starts at is the top bits of the hash: that spreads runs of ints, and ints that
+// differ only in their high bits, evenly over the index. Other keys' hashes are mixed
+// in all their bits already.
 // Keys are nil, bool, int, float or string; `1` and `1.0` are one key, as in Python,
 // and the key first inserted is the one kept.
 
@@ -13,18 +14,24 @@
 @inline(__always)
 func keyHash(_ v: Val) -> Int? {
     switch v {
-    case .int(let i): return i
+    case .int(let i): return intHash(i)
     case .double(let d):
         // An integral double hashes as the int it equals, so 1 and 1.0 collide.
-        if let i = Int(exactly: d) { return i }
+        if let i = Int(exactly: d) { return intHash(i) }
         return mixHash(Int(bitPattern: UInt(d.bitPattern)))
-    case .bool(let b): return b ? 0x5bd1_e995 : 0x1b87_3593
-    case .nil: return 0x2127_599b
+    case .bool(let b): return b ? intHash(0x5bd1_e995) : intHash(0x1b87_3593)
+    case .nil: return intHash(0x2127_599b)
     case .object(let u):
         guard u._withUnsafeGuaranteedRef({ $0.kind }) == .string else { return nil }
         return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.hash }
     case .undefined: return nil
     }
+}
+
+/// The hash of int key `i`: one multiply, a bijection, whose top bits pick the slot.
+@inline(__always)
+func intHash(_ i: Int) -> Int {
+    Int(bitPattern: UInt(bitPattern: i) &* 0x9e37_79b9_7f4a_7c15)
 }
 
 @inline(__always)
@@ -249,12 +256,11 @@ final class MapObj: Obj {
     }
 
     /// The index slot a probe for `hash` starts at, in the index of a map with room for
-    /// `capacity` entries (a power of two, `2 * capacity` slots): the top bits of the
-    /// hash times 2^64/φ.
+    /// `capacity` entries (a power of two, `2 * capacity` slots): the hash's top bits.
     @inline(__always)
     private static func firstSlot(_ hash: Int, capacity: Int) -> Int {
-        let shift = UInt64(truncatingIfNeeded: 64 &- (capacity &* 2).trailingZeroBitCount)
-        return Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(hash)) &* 0x9e37_79b9_7f4a_7c15) >> shift)
+        let shift = UInt(truncatingIfNeeded: 64 &- (capacity &* 2).trailingZeroBitCount)
+        return Int(truncatingIfNeeded: UInt(bitPattern: hash) >> shift)
     }
 
     @inline(__always)
