@@ -109,16 +109,27 @@ func utf8Length(_ lead: UInt8) -> Int {
 }
 
 extension VM {
-    /// `s.upper()` or `s.lower()`.
-    func caseMapped(_ s: StrObj, upper: Bool) -> Val {
+    /// `s.upper()`.
+    func upperCased(_ s: StrObj) -> Val { caseMapped(s, upper: true) }
+
+    /// `s.lower()`.
+    func lowerCased(_ s: StrObj) -> Val { caseMapped(s, upper: false) }
+
+    /// `s.upper()` or `s.lower()`, inlined into each of the two, so that the ASCII
+    /// mapping's masks are constants.
+    @inline(__always)
+    private func caseMapped(_ s: StrObj, upper: Bool) -> Val {
         let n = s.byteCount, src = s.storage
         if n == 0 { return Val(s) }
         if s.isASCII {
             if n <= VM.shortStringLength {
-                // A short result is mapped in registers and comes from the shared short
-                // strings.
-                let (w0, w1) = loadWords(src, n)
-                return shortString(words: (mapASCIICase(w0, upper: upper), mapASCIICase(w1, upper: upper)), n, ascii: true)
+                // A short result is mapped in registers; it is `s` itself when no
+                // letter changed, else one of the shared short strings.
+                let w = loadWords(src, n)
+                let m0 = mapASCIICase(w.0, upper: upper)
+                let m1 = n > 8 ? mapASCIICase(w.1, upper: upper) : 0
+                if m0 == w.0 && m1 == w.1 { return Val(s) }
+                return shortString(words: (m0, m1), n, ascii: true)
             }
             let (p, c) = heap.bytes.buffer(for: n)
             mapASCIICase(src, p, n, upper: upper)

@@ -33,10 +33,15 @@ extension VM {
     }
 
     func argCount(_ ts: ThreadState, _ m: MemberRef, _ args: Args, _ range: ClosedRange<Int>) throws(Unwind) {
-        if !range.contains(args.count) {
-            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-            throw ts.error("TypeError", "\(m.name)() takes \(expected) argument\(range == 1...1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given")
-        }
+        if !range.contains(args.count) { throw argCountError(ts, m.name, args.count, range) }
+    }
+
+    /// The error of method `name` called with `count` arguments, which `range` does
+    /// not allow; out of line, so that no method inlines its message.
+    @inline(never)
+    func argCountError(_ ts: ThreadState, _ name: String, _ count: Int, _ range: ClosedRange<Int>) -> Unwind {
+        let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+        return ts.error("TypeError", "\(name)() takes \(expected) argument\(range == 1...1 ? "" : "s") but \(count) \(count == 1 ? "was" : "were") given")
     }
 
     func noMethod(_ ts: ThreadState, _ receiver: String, _ m: MemberRef) -> Unwind {

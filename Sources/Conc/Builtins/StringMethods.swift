@@ -59,34 +59,40 @@ private func scalarStart(before end: Int, _ p: UnsafePointer<UInt8>) -> Int {
 }
 
 extension VM {
-    func stringArg(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> StrObj {
-        try stringArgument(ts, m, v).takeUnretainedValue()
-    }
-
-    /// A string argument, not retained: callers read it through `_withUnsafeGuaranteedRef`.
+    /// A string argument of method `id`, not retained: callers read it through
+    /// `_withUnsafeGuaranteedRef`.
     @inline(__always)
-    func stringArgument(_ ts: ThreadState, _ m: MemberRef, _ v: Val) throws(Unwind) -> Unmanaged<StrObj> {
+    func stringArgument(_ ts: ThreadState, _ id: Member, _ v: Val) throws(Unwind) -> Unmanaged<StrObj> {
         if case .object(let u) = v, u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
             return Unmanaged<StrObj>.fromOpaque(u.toOpaque())
         }
-        throw notAString(ts, m, v)
+        throw notAString(ts, id, v)
     }
 
     @inline(never)
-    private func notAString(_ ts: ThreadState, _ m: MemberRef, _ v: Val) -> Unwind {
-        ts.error("TypeError", "\(m.name)() argument must be a string, not \(v.typeName)")
+    private func notAString(_ ts: ThreadState, _ id: Member, _ v: Val) -> Unwind {
+        ts.error("TypeError", "\(id.rawValue)() argument must be a string, not \(v.typeName)")
     }
 
-    func stringMethod(_ ts: ThreadState, _ s: StrObj, _ m: MemberRef, _ args: Args) throws(Unwind) -> Val {
-        switch m.id {
+    /// The error of string method `id` called with `args`, which `range` does not allow.
+    @inline(never)
+    private func argCountError(_ ts: ThreadState, _ id: Member, _ args: Args, _ range: ClosedRange<Int>) -> Unwind {
+        argCountError(ts, id.rawValue, args.count, range)
+    }
+
+    /// `s.id(args)`. It takes the member's id, not its `MemberRef`, so that the
+    /// dispatch loop calls it without copying (and retaining) the name; a known
+    /// member's name is its id's raw value. The callers handle `Member.unknown`.
+    func stringMethod(_ ts: ThreadState, _ s: StrObj, _ id: Member, _ args: Args) throws(Unwind) -> Val {
+        switch id {
         case .split:
-            if args.count > 1 { try argCount(ts, m, args, 0...1) }
+            if args.count > 1 { throw argCountError(ts, id, args, 0...1) }
             if args.count == 0 || args[0].isIdentical(to: .nil) { return splitOnWhitespace(s) }
-            let sep = try stringArgument(ts, m, args[0])
+            let sep = try stringArgument(ts, id, args[0])
             if sep._withUnsafeGuaranteedRef({ $0.byteCount }) == 0 { throw ts.error("ValueError", "empty separator") }
             return sep._withUnsafeGuaranteedRef { split(s, on: $0) }
         case .join:
-            if args.count != 1 { try argCount(ts, m, args, 1...1) }
+            if args.count != 1 { throw argCountError(ts, id, args, 1...1) }
             // A list is read in place; any other iterable (a string, a map's keys, a
             // range) is collected first, as Python's `str.join` does.
             if case .object(let u) = args[0], u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
@@ -95,35 +101,43 @@ extension VM {
             }
             let items = try elements(ts, args[0], for: "join")
             return try items.withUnsafeBufferPointer { (b) throws(Unwind) -> Val in try joined(ts, s, b) }
-        case .upper, .lower:
-            if args.count != 0 { try argCount(ts, m, args, 0...0) }
-            return caseMapped(s, upper: m.id == .upper)
+        case .upper:
+            if args.count != 0 { throw argCountError(ts, id, args, 0...0) }
+            return upperCased(s)
+        case .lower:
+            if args.count != 0 { throw argCountError(ts, id, args, 0...0) }
+            return lowerCased(s)
         case .strip:
-            if args.count > 1 { try argCount(ts, m, args, 0...1) }
+            if args.count > 1 { throw argCountError(ts, id, args, 0...1) }
             if args.count == 0 || args[0].isIdentical(to: .nil) { return stripWhitespace(s) }
-            return try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { stripped(s, of: $0) }
+            return try stringArgument(ts, id, args[0])._withUnsafeGuaranteedRef { stripped(s, of: $0) }
         case .replace:
-            if args.count != 2 { try argCount(ts, m, args, 2...2) }
-            let old = try stringArgument(ts, m, args[0]), new = try stringArgument(ts, m, args[1])
+            if args.count != 2 { throw argCountError(ts, id, args, 2...2) }
+            let old = try stringArgument(ts, id, args[0]), new = try stringArgument(ts, id, args[1])
             let result = old._withUnsafeGuaranteedRef { o in new._withUnsafeGuaranteedRef { replaced(s, o, $0) } }
             guard let result else { throw ts.error("MemoryError", "replaced string is too long") }
             return result
         case .find:
-            if args.count != 1 { try argCount(ts, m, args, 1...1) }
-            let i = try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { s.find($0.bytes) }
+            if args.count != 1 { throw argCountError(ts, id, args, 1...1) }
+            let i = try stringArgument(ts, id, args[0])._withUnsafeGuaranteedRef { s.find($0.bytes) }
             guard let i else { return .int(-1) }
             return .int(s.isASCII ? i : StrObj.scalarCount(s.storage, i))
         case .starts_with, .ends_with:
-            if args.count != 1 { try argCount(ts, m, args, 1...1) }
-            let (q, n) = try stringArgument(ts, m, args[0])._withUnsafeGuaranteedRef { ($0.storage, $0.byteCount) }
+            if args.count != 1 { throw argCountError(ts, id, args, 1...1) }
+            let (q, n) = try stringArgument(ts, id, args[0])._withUnsafeGuaranteedRef { ($0.storage, $0.byteCount) }
             if n > s.byteCount { return .bool(false) }
-            let at = m.id == .starts_with ? s.storage : s.storage + (s.byteCount - n)
+            let at = id == .starts_with ? s.storage : s.storage + (s.byteCount - n)
             var i = 0
             while i < n && at[i] == q[i] { i += 1 }
             return .bool(i == n)
         default:
-            throw noMethod(ts, "string", m)
+            throw noStringMethod(ts, id)
         }
+    }
+
+    @inline(never)
+    private func noStringMethod(_ ts: ThreadState, _ id: Member) -> Unwind {
+        noMethod(ts, "string", MemberRef(id))
     }
 
     /// `separator.join(items)`: every item must be a string. The first pass checks the
@@ -178,14 +192,26 @@ extension VM {
     }
 
     /// A string of the `n` bytes at `p`, a part of a string that is all ASCII when
-    /// `ascii` is set (then its scalar count is `n`).
+    /// `ascii` is set (then its scalar count is `n`). A one-character ASCII piece, the
+    /// commonest, is picked from `asciiStrings` inline; the rest is one call.
     @inline(__always)
     func string(_ p: UnsafePointer<UInt8>, _ n: Int, ascii: Bool) -> Val {
-        if n <= VM.shortStringLength {
-            if n == 1 && p[0] < 0x80 { return asciiStrings[Int(p[0])] }
-            if n == 0 { return Val(emptyString) }
-            return shortString(words: loadWords(p, n), n, ascii: ascii)
-        }
+        if n == 1 && p[0] < 0x80 { return asciiStrings[Int(p[0])] }
+        return longerString(p, n, ascii: ascii)
+    }
+
+    /// `string(p, n, ascii:)` of any piece but a one-character ASCII one. A short one is
+    /// looked up here; an empty or long one is made by a further call, so that this
+    /// function needs no stack frame of its own.
+    @inline(never)
+    private func longerString(_ p: UnsafePointer<UInt8>, _ n: Int, ascii: Bool) -> Val {
+        if n > 0 && n <= VM.shortStringLength { return shortString(words: loadWords(p, n), n, ascii: ascii) }
+        return emptyOrLongString(p, n, ascii: ascii)
+    }
+
+    @inline(never)
+    private func emptyOrLongString(_ p: UnsafePointer<UInt8>, _ n: Int, ascii: Bool) -> Val {
+        if n == 0 { return Val(emptyString) }
         let (q, c) = heap.bytes.buffer(for: n)
         q.initialize(from: p, count: n)
         let count = ascii ? n : StrObj.scalarCount(p, n)
@@ -213,7 +239,8 @@ extension VM {
 
     /// The list a split of `n` bytes fills: as CPython does, it starts with room for a
     /// few pieces and grows as needed, since counting them first would cost a second
-    /// pass over the bytes. Up to 8 pieces fit a pooled buffer.
+    /// pass over the bytes. Up to 8 pieces fit a pooled buffer. The list is young until
+    /// the next safe point, so the pieces go in without the write barrier.
     @inline(__always)
     private func splitList(_ n: Int) -> Unmanaged<ListObj> {
         heap.newList(capacity: min(n / 2 + 1, 8))
@@ -232,7 +259,7 @@ extension VM {
                     if i == n { break }
                     let start = i
                     while i < n && !isASCIISpace(p[i]) { i &+= 1 }
-                    list.append(string(p + start, i &- start, ascii: true), heap: heap)
+                    list.appendToNew(string(p + start, i &- start, ascii: true), heap: heap)
                 }
                 return
             }
@@ -254,7 +281,7 @@ extension VM {
                         i += utf8Length(b)
                     }
                 }
-                list.append(string(p + start, min(i, n) - start, ascii: false), heap: heap)
+                list.appendToNew(string(p + start, min(i, n) - start, ascii: false), heap: heap)
             }
         }
         return Val(result)
@@ -274,30 +301,37 @@ extension VM {
                 let b = sep.storage[0]
                 while true {
                     let i = firstIndex(of: b, p, from: start, n)
-                    list.append(string(p + start, i &- start, ascii: ascii), heap: heap)
+                    list.appendToNew(string(p + start, i &- start, ascii: ascii), heap: heap)
                     if i == n { break }
                     start = i &+ 1
                 }
                 return
             }
             while let i = s.find(sep.bytes, from: start) {
-                list.append(string(p + start, i - start, ascii: ascii), heap: heap)
+                list.appendToNew(string(p + start, i - start, ascii: ascii), heap: heap)
                 start = i + m
             }
-            list.append(string(p + start, n - start, ascii: ascii), heap: heap)
+            list.appendToNew(string(p + start, n - start, ascii: ascii), heap: heap)
         }
         return Val(result)
     }
 
-    /// `s.strip()`: without the whitespace at either end.
+    /// `s.strip()`: without the whitespace at either end. An ASCII string is stripped
+    /// here, in a function small enough to need no saved registers; any other in
+    /// `stripUnicodeWhitespace`.
     func stripWhitespace(_ s: StrObj) -> Val {
+        if !s.isASCII { return stripUnicodeWhitespace(s) }
         let p = s.storage, n = s.byteCount
         var lo = 0, hi = n
-        if s.isASCII {
-            while lo < hi && isASCIISpace(p[lo]) { lo &+= 1 }
-            while hi > lo && isASCIISpace(p[hi &- 1]) { hi &-= 1 }
-            return lo == 0 && hi == n ? Val(s) : string(p + lo, hi - lo, ascii: true)
-        }
+        while lo < hi && isASCIISpace(p[lo]) { lo &+= 1 }
+        while hi > lo && isASCIISpace(p[hi &- 1]) { hi &-= 1 }
+        return lo == 0 && hi == n ? Val(s) : string(p + lo, hi &- lo, ascii: true)
+    }
+
+    @inline(never)
+    private func stripUnicodeWhitespace(_ s: StrObj) -> Val {
+        let p = s.storage, n = s.byteCount
+        var lo = 0, hi = n
         while lo < hi {
             let w = whitespaceLength(p, lo, n)
             if w == 0 { break }
@@ -308,7 +342,7 @@ extension VM {
             if whitespaceLength(p, start, n) == 0 { break }
             hi = start
         }
-        return lo == 0 && hi == n ? Val(s) : string(p + lo, hi - lo, ascii: s.isASCII)
+        return lo == 0 && hi == n ? Val(s) : string(p + lo, hi - lo, ascii: false)
     }
 
     /// `s.strip(chars)`: without the scalars of `chars` at either end.

@@ -76,8 +76,9 @@ extension VM {
                     try listMethod(ts, l, member, args)
                 }
             case .string:
+                if member.id == .unknown { throw noMethod(ts, "string", member) }
                 return try Unmanaged<StrObj>.fromOpaque(u.toOpaque()).borrow { s throws(Unwind) in
-                    try stringMethod(ts, s, member, args)
+                    try stringMethod(ts, s, member.id, args)
                 }
             case .map:
                 return try Unmanaged<MapObj>.fromOpaque(u.toOpaque()).borrow { m throws(Unwind) in

@@ -371,16 +371,16 @@ extension VM {
                             continue
                         }
                         ts.frames[fi].pc = pc
-                        let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
                         let args = Args(base: regs + a + 1, count: argc)
                         // String methods are called straight from here, the receiver
-                        // borrowed from its register.
-                        if case .object(let u) = regs[a], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                        // borrowed from its register, by the member's id alone.
+                        if id != .unknown, case .object(let u) = regs[a], u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
                             regs[a] = try Unmanaged<StrObj>.fromOpaque(u.toOpaque()).borrow { s throws(Unwind) in
-                                try stringMethod(ts, s, member, args)
+                                try stringMethod(ts, s, id, args)
                             }
                             continue
                         }
+                        let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
                         regs[a] = try invoke(ts, regs[a], member, args)
                     case .getMember:
                         ts.frames[fi].pc = pc

@@ -23,6 +23,13 @@ struct MemberRef {
     var id: Member
 }
 
+extension MemberRef {
+    /// The reference of a known member, whose name is its id's raw value.
+    init(_ id: Member) {
+        self.init(name: id.rawValue, id: id)
+    }
+}
+
 /// One compiled function: bytecode, constants, positions and nested functions.
 final class Proto: Obj {
     let name: String

@@ -138,12 +138,20 @@ final class ListObj: Obj {
 
     var items: UnsafeBufferPointer<Val> { UnsafeBufferPointer(start: buf, count: count) }
 
-    /// Makes room for `n` more elements; returns the bytes the buffer grew by. A
-    /// pooled buffer moves to a bigger pooled one or to malloc, and goes back to `pool`.
+    /// Makes room for `n` more elements; returns the bytes the buffer grew by. Inlined
+    /// for its test, which is all a list made or reused with room enough does.
     @discardableResult
+    @inline(__always)
     func reserve(_ n: Int, pool: BytePool) -> Int {
         let need = count + n
-        if need <= capacity { return 0 }
+        return need <= capacity ? 0 : grow(to: need, pool: pool)
+    }
+
+    /// Grows the buffer to hold at least `need` elements; returns the bytes it grew
+    /// by. A pooled buffer moves to a bigger pooled one or to malloc, and goes back to
+    /// `pool`.
+    @inline(never)
+    private func grow(to need: Int, pool: BytePool) -> Int {
         let newCap = max(need, capacity * 2)
         let grown = (newCap - capacity) * MemoryLayout<Val>.stride
         if byteClass == 0 {
@@ -179,10 +187,10 @@ final class ListObj: Obj {
     }
 
     /// Appends to a list made since the last safe point, which is young, so needs no
-    /// write barrier.
+    /// write barrier; like `append`, tells the heap how much the buffer grew.
     @inline(__always)
-    func appendToNew(_ v: Val, pool: BytePool) {
-        if count == capacity { reserve(1, pool: pool) }
+    func appendToNew(_ v: Val, heap: Heap) {
+        if count == capacity { heap.noteAllocation(reserve(1, pool: heap.bytes)) }
         (buf + count).initialize(to: v)
         count += 1
     }

@@ -3,6 +3,10 @@
 // Entries sit in insertion order in parallel buffers (key, value, hash); a removed
 // entry leaves a hole (its key becomes `.undefined`) until the next resize compacts
 // them. An open-addressing index of Int32 entry numbers, probed linearly, finds a key.
+// An int's hash is its product with 2^64/φ (Fibonacci hashing) and the index slot a
+// probe starts at is the top bits of the hash: that spreads runs of ints, and ints that
+// differ only in their high bits, evenly over the index. Other keys' hashes are mixed
+// in all their bits already.
 // Keys are nil, bool, int, float or string, compared by value (`1` and `1.0` are one
 // key, as in Python, and the key first inserted is the one kept), and handles and error
 // values, compared by identity.
@@ -11,13 +15,13 @@
 @inline(__always)
 func keyHash(_ v: Val) -> Int? {
     switch v {
-    case .int(let i): return mixHash(i)
+    case .int(let i): return intHash(i)
     case .double(let d):
         // An integral double hashes as the int it equals, so 1 and 1.0 collide.
-        if let i = Int(exactly: d) { return mixHash(i) }
+        if let i = Int(exactly: d) { return intHash(i) }
         return mixHash(Int(bitPattern: UInt(d.bitPattern)))
-    case .bool(let b): return b ? 0x5bd1_e995 : 0x1b87_3593
-    case .nil: return 0x2127_599b
+    case .bool(let b): return b ? intHash(0x5bd1_e995) : intHash(0x1b87_3593)
+    case .nil: return intHash(0x2127_599b)
     case .object(let u):
         switch u._withUnsafeGuaranteedRef({ $0.kind }) {
         case .string: return Unmanaged<StrObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.hash }
@@ -28,6 +32,12 @@ func keyHash(_ v: Val) -> Int? {
         }
     case .undefined: return nil
     }
+}
+
+/// The hash of int key `i`: one multiply, a bijection, whose top bits pick the slot.
+@inline(__always)
+func intHash(_ i: Int) -> Int {
+    Int(bitPattern: UInt(bitPattern: i) &* 0x9e37_79b9_7f4a_7c15)
 }
 
 @inline(__always)
@@ -218,7 +228,7 @@ final class MapObj: Obj {
             return nil
         }
         let mask = capacity &* 2 &- 1
-        var slot = hash & mask
+        var slot = MapObj.firstSlot(hash, capacity: capacity)
         while true {
             let e = Int(index[slot])
             if e < 0 { return nil }
@@ -247,14 +257,23 @@ final class MapObj: Obj {
         noteStored(key, value, at: e, heap: heap)
         used += 1
         count += 1
-        if let index { MapObj.insert(e, hash: hash, into: index, mask: capacity * 2 - 1) }
+        if let index { MapObj.insert(e, hash: hash, into: index, capacity: capacity) }
         return grown
     }
 
+    /// The index slot a probe for `hash` starts at, in the index of a map with room for
+    /// `capacity` entries (a power of two, `2 * capacity` slots): the hash's top bits.
     @inline(__always)
-    private static func insert(_ e: Int, hash: Int, into index: UnsafeMutablePointer<Int32>, mask: Int) {
-        var slot = hash & mask
-        while index[slot] >= 0 { slot = (slot + 1) & mask }
+    private static func firstSlot(_ hash: Int, capacity: Int) -> Int {
+        let shift = UInt(truncatingIfNeeded: 64 &- (capacity &* 2).trailingZeroBitCount)
+        return Int(truncatingIfNeeded: UInt(bitPattern: hash) >> shift)
+    }
+
+    @inline(__always)
+    private static func insert(_ e: Int, hash: Int, into index: UnsafeMutablePointer<Int32>, capacity: Int) {
+        let mask = capacity &* 2 &- 1
+        var slot = firstSlot(hash, capacity: capacity)
+        while index[slot] >= 0 { slot = (slot &+ 1) & mask }
         index[slot] = Int32(truncatingIfNeeded: e)
     }
 
@@ -294,7 +313,7 @@ final class MapObj: Obj {
         index = nil
         if newCap > MapObj.smallCapacity {
             let fresh = MapObj.makeIndex(newCap)
-            for e in 0..<n { MapObj.insert(e, hash: slots[e].hash, into: fresh, mask: newCap * 2 - 1) }
+            for e in 0..<n { MapObj.insert(e, hash: slots[e].hash, into: fresh, capacity: newCap) }
             index = fresh
         }
         return byteSize - oldBytes

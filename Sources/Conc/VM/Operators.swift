@@ -83,8 +83,8 @@ extension VM {
             if op == .add, let m = y.asList {
                 let r = heap.newList(capacity: l.count + m.count)
                 r._withUnsafeGuaranteedRef { r in
-                    for v in l.items { r.appendToNew(v, pool: heap.bytes) }
-                    for v in m.items { r.appendToNew(v, pool: heap.bytes) }
+                    for v in l.items { r.appendToNew(v, heap: heap) }
+                    for v in m.items { r.appendToNew(v, heap: heap) }
                 }
                 return Val(r)
             }
@@ -286,7 +286,7 @@ extension VM {
             throw ts.error("MemoryError", "repeated list is too long")
         }
         let r = ListObj(capacity: total)
-        for _ in 0..<n { for v in l.items { r.appendToNew(v, pool: heap.bytes) } }
+        for _ in 0..<n { for v in l.items { r.appendToNew(v, heap: heap) } }
         return Val(heap.adopt(r))
     }
 

@@ -81,7 +81,8 @@ final class VM {
     private let shortStrings: UnsafeMutablePointer<Unmanaged<StrObj>?>
     private let filledSlots: UnsafeMutablePointer<UInt16>
     private var filledCount = 0
-    static let shortStringSlots = 4096
+    static let shortStringSlotBits = 12
+    static let shortStringSlots = 1 << shortStringSlotBits
     static let shortStringLength = 16
 
     /// The built-in `range`, so `for i in range(...)` can count without calling it while
@@ -237,8 +238,16 @@ final class VM {
     func shortString(words: (UInt64, UInt64), _ n: Int, ascii: Bool) -> Val {
         // One byte of valid UTF-8 is an ASCII scalar.
         if n == 1 { return asciiStrings[Int(truncatingIfNeeded: words.0 & 0x7F)] }
-        let (found, h, slot) = sharedShortString(words: words, n)
+        let (found, slot) = sharedShortString(words: words, n)
         if let found { return Val(found) }
+        return newShortString(words: words, n, ascii: ascii, slot: slot)
+    }
+
+    /// The miss path of `shortString`, out of line so that the hit path inlines into
+    /// its callers: a new string of the bytes, shared at `slot`.
+    @inline(never)
+    private func newShortString(words: (UInt64, UInt64), _ n: Int, ascii: Bool, slot: Int) -> Val {
+        let h = StrObj.hash(words: words, n)
         let count = ascii || (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 ? n : StrObj.scalarCount(words: words, n)
         let s = heapRef._withUnsafeGuaranteedRef { $0.newString(words: words, n, count: count) }
         s._withUnsafeGuaranteedRef { $0.presetHash(h) }
@@ -255,18 +264,20 @@ final class VM {
         shortStrings[slot] = s
     }
 
-    /// The shared short string of the `n` bytes in `words` if there is one; else their
-    /// hash and the cache slot a new one goes to.
+    /// The shared short string of the `n` bytes in `words` if there is one, and the
+    /// cache slot a new one goes to. The slot comes from the top bits of a product of
+    /// the words, a few instructions, not from the string's hash: a string found needs
+    /// no hash, and only a new one is given its hash (`presetHash`).
     @inline(__always)
-    private func sharedShortString(words: (UInt64, UInt64), _ n: Int) -> (Unmanaged<StrObj>?, Int, Int) {
-        let h = StrObj.hash(words: words, n)
-        let slot = h & (VM.shortStringSlots - 1)
+    private func sharedShortString(words: (UInt64, UInt64), _ n: Int) -> (Unmanaged<StrObj>?, Int) {
+        let x = (words.0 ^ (words.1 &* 0xff51_afd7_ed55_8ccd)) &* 0x9e37_79b9_7f4a_7c15
+        let slot = Int(truncatingIfNeeded: x >> UInt64(64 - VM.shortStringSlotBits))
         if let u = shortStrings[slot], u._withUnsafeGuaranteedRef({
             $0.byteCount == n && loadWords($0.storage, n) == words
         }) {
-            return (u, h, slot)
+            return (u, slot)
         }
-        return (nil, h, slot)
+        return (nil, slot)
     }
 
     /// A new string from bytes that are ASCII when `ascii` says so (then the scalars
@@ -296,13 +307,13 @@ final class VM {
         }
         return heapRef._withUnsafeGuaranteedRef { heap in
             if n > VM.shortStringLength { return Val(builder.finish(in: heap)) }
-            let (found, h, slot) = builder.withBytes { b in
-                sharedShortString(words: b.baseAddress.map { loadWords($0, n) } ?? (0, 0), n)
-            }
+            let words = builder.withBytes { b in b.baseAddress.map { loadWords($0, n) } ?? (0, 0) }
+            let (found, slot) = sharedShortString(words: words, n)
             if let found {
                 builder.discard()
                 return Val(found)
             }
+            let h = StrObj.hash(words: words, n)
             let s = builder.finish(in: heap)
             s._withUnsafeGuaranteedRef { $0.presetHash(h) }
             share(s, at: slot)
