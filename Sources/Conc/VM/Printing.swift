@@ -128,7 +128,13 @@ extension VM {
             } else if case .double(let d) = values[i] {
                 out.append(reserving: maxFloatReprLength) { writeFloatRepr(d, to: $0) }
             } else {
-                out.append(try str(ts, values[i]))
+                // str() of a value may raise (a user's method): the buffer goes back then.
+                do throws(Unwind) {
+                    out.append(try str(ts, values[i]))
+                } catch {
+                    out.discard()
+                    throw error
+                }
             }
         }
         if out.count > StrObj.maxByteCount {
