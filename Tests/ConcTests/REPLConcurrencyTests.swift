@@ -78,7 +78,10 @@ import Testing
         term.enter("let p = spawn process { sleep(30) }\r", expect: "conc> ")
         term.enter("p.join()\r", expect: "p.join()")
         Thread.sleep(forTimeInterval: 0.3)
-        term.enter("\u{3}", expect: "Interrupt")
+        // The join ends with Interrupt, or, when the child's death is seen first, with
+        // the ProcessError that reports it: either way the child got the Ctrl-C.
+        term.enter("\u{3}", expect: "conc> ")
+        #expect(term.screen.contains { $0.contains("Interrupt: interrupted") || $0.contains("killed by signal 2 (SIGINT)") })
         term.enter("sleep(0.3)\r", expect: "conc> ")
         term.enter("p.is_alive()\r", expect: "false")
         term.enter("p.exitcode\r", expect: "-2")
@@ -141,7 +144,9 @@ import Testing
         term.enter(":time (spawn process burn()).join()\r", expect: "in child processes")
         let line = term.screen.first { $0.hasPrefix("wall ") } ?? ""
         let children = line.firstMatch(of: /\+ (\d+\.\d{3}) s in child processes/).flatMap { Double($0.1) } ?? 0
-        #expect(children > 0.05, "\(line)")
+        let own = line.firstMatch(of: /cpu (\d+\.\d{3}) s/).flatMap { Double($0.1) } ?? 1
+        // The child did the work; this process only waited for it.
+        #expect(children >= 0.01 && children > own, "\(line)")
         quit(term)
     }
 
