@@ -82,6 +82,9 @@ final class ProcessHandle: HandleObj {
                     throw ts.error("Timeout", "join timed out after \(formatSeconds(timeout ?? 0)) s")
                 }
             }
+            // A Ctrl-C that also reached the child is reported as the Interrupt it is,
+            // not as the child's death of it.
+            try vm.checkStop(ts)
             if failed { throw Unwind.thrown(result) }
             return result
         case .is_alive:
