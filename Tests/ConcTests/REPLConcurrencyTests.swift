@@ -8,6 +8,11 @@
 import Foundation
 import Testing
 
+/// Thread Sanitizer delivers a signal to a process only at its next intercepted call, so
+/// a sanitized child sleeping through the prompt's Ctrl-C handles it after the prompt has
+/// moved on: the two tests about children and Ctrl-C do not run under it.
+private let signalsDeferred = ProcessInfo.processInfo.environment["CONC_SANITIZER"] == "thread"
+
 @Suite(.capturesStderr) struct REPLConcurrencyTests {
     /// Starts conc's REPL in a fresh home directory and waits for its first prompt.
     private func start() throws -> (PseudoTerminal, URL) {
@@ -59,7 +64,8 @@ import Testing
         quit(term)
     }
 
-    @Test func ctrlCAtThePromptLeavesChildProcessesAlone() throws {
+    @Test(.disabled(if: signalsDeferred, "TSan defers signal delivery"))
+    func ctrlCAtThePromptLeavesChildProcessesAlone() throws {
         let (term, _) = try start()
         term.enter("let p = spawn process { sleep(1)\r return 7 }\r", expect: "conc> ")
         // A process pool runs global functions defined before it starts.
@@ -73,7 +79,8 @@ import Testing
         quit(term)
     }
 
-    @Test func ctrlCWhileJoiningStillStopsTheChild() throws {
+    @Test(.disabled(if: signalsDeferred, "TSan defers signal delivery"))
+    func ctrlCWhileJoiningStillStopsTheChild() throws {
         let (term, _) = try start()
         term.enter("let p = spawn process { sleep(30) }\r", expect: "conc> ")
         term.enter("p.join()\r", expect: "p.join()")
