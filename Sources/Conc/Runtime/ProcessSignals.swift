@@ -12,7 +12,10 @@
 // the REPL's prompt waits, that Ctrl-C is only for the line being typed: a flag in a
 // page shared with every child (`childrenIgnoreInterrupts`) says so, and a child's
 // SIGINT handler then ignores the signal; at any other time the handler dies of it, as
-// the default action would.
+// the default action would. A busy machine may run a child's handler long after the
+// signal came, when the prompt has moved on; so the page also holds when this process
+// last took a Ctrl-C at its prompt, and a child ignores a SIGINT that comes within two
+// seconds of one (the same keystroke).
 //
 // Design: SIGINT is blocked in every thread, and one watcher thread takes it with
 // `sigwait`. A handler running on an arbitrary thread could touch nothing safely (not
@@ -49,7 +52,11 @@ public enum ProcessSignals {
         }
         if watching { return }
         let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)
-        if let page, page != MAP_FAILED { childrenIgnoreInterrupts = page.assumingMemoryBound(to: UInt8.self) }
+        if let page, page != MAP_FAILED {
+            childrenIgnoreInterrupts = page.assumingMemoryBound(to: UInt8.self)
+            promptInterruptAt = (page + 8).assumingMemoryBound(to: Int64.self)
+            promptInterruptAt?.pointee = Int64.min / 2
+        }
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
@@ -88,6 +95,7 @@ public enum ProcessSignals {
         }
         signal(SIGINT) { _ in
             if let flag = childrenIgnoreInterrupts, flag.pointee != 0 { return }
+            if let at = promptInterruptAt, monotonicNanoseconds() &- at.pointee < 2_000_000_000 { return }
             signal(SIGINT, SIG_DFL)
             raise(SIGINT)
         }
@@ -96,6 +104,7 @@ public enum ProcessSignals {
     private static func interrupt() {
         let (target, promptFD) = route.withLock { ($0.interpreter, $0.promptFD) }
         if let fd = promptFD {
+            promptInterruptAt?.pointee = monotonicNanoseconds()
             var byte: UInt8 = 3
             _ = write(fd, &byte, 1)
             return
@@ -108,6 +117,17 @@ public enum ProcessSignals {
         }
         interpreter.interrupt()
     }
+}
+
+/// When this process last took a Ctrl-C at the REPL's prompt (monotonic nanoseconds),
+/// in the same shared page; written by the watcher thread, read by children's handlers.
+nonisolated(unsafe) private var promptInterruptAt: UnsafeMutablePointer<Int64>?
+
+/// The monotonic clock in nanoseconds (clock_gettime is async-signal-safe).
+private func monotonicNanoseconds() -> Int64 {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Int64(t.tv_sec) &* 1_000_000_000 &+ Int64(t.tv_nsec)
 }
 
 /// The page shared with every child process saying whether the REPL's prompt is waiting
