@@ -261,6 +261,15 @@ enum CLI {
         }
     }
 
+    @Test func inputReadsLineByLineFromAPipe() throws {
+        // One read may bring several lines; each input() takes one, \r\n ends a line as
+        // \n does, and the end of input is nil.
+        let path = try CLI.script("print([input(), input(), input(), input()])\n")
+        let r = try CLI.run([path], stdin: "one\r\ntwo\nthree")
+        #expect(r.status == 0)
+        #expect(r.stdout == "[\"one\", \"two\", \"three\", nil]\n")
+    }
+
     @Test func readsTheScriptFromStandardInput() throws {
         let r = try CLI.run([], stdin: "let n = 3\nfor i in range(n) { print(i) }\n")
         #expect(r.status == 0)

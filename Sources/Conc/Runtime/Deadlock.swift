@@ -28,10 +28,7 @@ extension VM {
         var stuck = liveThreads
         if !liveThreads.contains(where: { $0 === mainThread }) {
             // The host is outside and may call in: only certain waits count.
-            stuck = []
-            for t in [ts].compactMap({ $0 }) + liveThreads where !stuck.contains(where: { $0 === t }) {
-                if let chain = certainWait(from: t) { stuck += chain.filter { c in !stuck.contains { $0 === c } } }
-            }
+            stuck = liveThreads.filter { certainWait(from: $0) }
             if stuck.isEmpty { return }
         }
         let message = describeDeadlock(stuck, from: ts)
@@ -65,21 +62,21 @@ extension VM {
         return order.map(describeWait).joined(separator: "; ")
     }
 
-    /// The chain of threads from `t` whose waits nobody, not even the host, can end:
-    /// the chain runs into a cycle, or to a lock whose owner has finished or does not
-    /// exist in this process. Nil when the chain ends at something the host could do
-    /// (a queue, an event, a semaphore, a lock the host's thread holds).
-    private func certainWait(from t: ThreadState) -> [ThreadState]? {
+    /// Whether nobody, not even the host, can end `t`'s wait: following who waits for
+    /// whom from `t` runs into a cycle, or to a lock whose owner has finished or does
+    /// not exist in this process. False when the chain ends at something the host could
+    /// do (a queue, an event, a semaphore, a lock the host's thread holds).
+    private func certainWait(from t: ThreadState) -> Bool {
         var chain: [ThreadState] = []
         var next: ThreadState? = t
         while let u = next {
-            if chain.contains(where: { $0 === u }) { return chain }
-            guard u !== mainThread, u.blockedOn != nil, !u.blockedTimed else { return nil }
+            if chain.contains(where: { $0 === u }) { return true }
+            guard u !== mainThread, u.blockedOn != nil, !u.blockedTimed else { return false }
             chain.append(u)
-            if case .lock(let l) = u.blockedOn, l.owner == nil { return chain }
+            if case .lock(let l) = u.blockedOn, l.owner == nil { return true }
             next = waitedOn(u)
         }
-        return nil
+        return false
     }
 
     /// The thread whose progress `t` waits for, if one does.
