@@ -8,6 +8,12 @@
 // (see ProcessSignals); while the prompt waits, the signal thread writes a byte to that
 // pipe, and the loop drops the line being typed. So no readline function ever runs in
 // a signal handler or on another thread, and readline installs no handlers of its own.
+//
+// The terminal throws away what was typed but not yet read when Ctrl-C comes, so a
+// character poll saw may be gone by the time readline reads it. Readline therefore
+// reads through `nextKey`, which waits for a key and for the pipe together, and the
+// terminal is set (while the prompt waits) to return from a read with nothing rather
+// than wait: a Ctrl-C can never leave the prompt stuck in a read.
 
 @preconcurrency import CReadline
 #if canImport(Glibc)
@@ -56,6 +62,12 @@ enum Completions {
     private var delivered: LineEvent?
     /// What the completion under way completes to (see `prepareCompletion`).
     private var prepared: Completions?
+    /// Whether a read of the terminal that finds nothing returns at once (then a read
+    /// that returns nothing means the terminal dropped what was typed, not the end).
+    private var readsReturnEmpty = false
+    /// The key `nextKey` gives readline for a Ctrl-C (^C, which the terminal turns into
+    /// SIGINT and so never sends).
+    fileprivate static let interruptKey: Int32 = 3
 
     /// `complete` gets the text before the cursor.
     init(history: CommandHistory, complete: @escaping (String) -> Completions) {
@@ -84,6 +96,9 @@ enum Completions {
         rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{(}[]),.+-*/%^~!:#"))
         rl_completion_word_break_hook = readlineWordBreaks
         rl_attempted_completion_function = readlineCompletion
+        rl_getc_function = readlineGetc
+        // `nextKey` answers a Ctrl-C with this key, which must do nothing.
+        rl_bind_key(ReadlineReader.interruptKey, readlineNothing)
         ReadlineReader.active = self
     }
 
@@ -100,6 +115,7 @@ enum Completions {
         defer { ProcessSignals.sendInterrupts(to: nil) }
         if let size = terminalSize() { rl_set_screen_size(size.rows, size.columns) }
         rl_callback_handler_install(prompt, readlineLine)
+        readsReturnEmpty = letReadsReturnEmpty()
         var lastIdle = monotonicNow()
         while true {
             if let event = delivered { return event }
@@ -121,6 +137,41 @@ enum Completions {
                 showAbove(idle())
             }
         }
+    }
+
+    /// The next key for readline: waits for standard input and for the Ctrl-C pipe, and
+    /// answers a Ctrl-C with `interruptKey` (leaving the pipe for `readLine` to see).
+    fileprivate func nextKey() -> Int32 {
+        while true {
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                return EOF
+            }
+            if fds[1].revents != 0 { return ReadlineReader.interruptKey }
+            guard fds[0].revents & Int16(POLLIN) != 0 else { return EOF }
+            var byte: UInt8 = 0
+            let n = read(0, &byte, 1)
+            if n == 1 { return Int32(byte) }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            // Nothing: the terminal dropped the characters poll saw (a Ctrl-C came).
+            if n == 0 && readsReturnEmpty && fds[0].revents & Int16(POLLHUP) == 0 { continue }
+            return EOF
+        }
+    }
+
+    /// Sets the terminal, which readline has just prepared, to return from a read that
+    /// finds nothing (VMIN 0, VTIME 0); readline restores the settings it found when the
+    /// prompt ends. Returns whether it could.
+    private func letReadsReturnEmpty() -> Bool {
+        var settings = termios()
+        guard tcgetattr(0, &settings) == 0 else { return false }
+        withUnsafeMutableBytes(of: &settings.c_cc) { cc in
+            cc[Int(VMIN)] = 0
+            cc[Int(VTIME)] = 0
+        }
+        return tcsetattr(0, TCSANOW, &settings) == 0
     }
 
     /// The line callback: readline has a finished line (nil at end of input).
@@ -241,6 +292,12 @@ private let readlineLine: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void 
     free(raw)
     MainActor.assumeIsolated { ReadlineReader.active?.accept(line) }
 }
+
+private let readlineGetc: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+    MainActor.assumeIsolated { ReadlineReader.active?.nextKey() ?? EOF }
+}
+
+private let readlineNothing: @convention(c) (Int32, Int32) -> Int32 = { _, _ in 0 }
 
 private let readlineWordBreaks: @convention(c) () -> UnsafeMutablePointer<CChar>? = {
     let fileName = MainActor.assumeIsolated { ReadlineReader.active?.prepareCompletion() ?? false }
