@@ -119,18 +119,15 @@ enum Completions {
         var lastIdle = monotonicNow()
         while true {
             if let event = delivered { return event }
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            let n = poll(&fds, 2, 100)
-            if n < 0 && errno != EINTR {
+            guard let ready = waitForKeyOrInterrupt(milliseconds: 100) else {
                 rl_callback_handler_remove()
                 return .endOfInput
             }
-            if fds[1].revents != 0 {
+            if ready.interrupt {
                 dropLine()
                 return .interrupt
             }
-            if fds[0].revents != 0 { rl_callback_read_char() }
+            if ready.input != 0 { rl_callback_read_char() }
             if delivered == nil && monotonicNow() - lastIdle >= 0.1 {
                 lastIdle = monotonicNow()
                 followResize()
@@ -143,22 +140,28 @@ enum Completions {
     /// answers a Ctrl-C with `interruptKey` (leaving the pipe for `readLine` to see).
     fileprivate func nextKey() -> Int32 {
         while true {
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            if poll(&fds, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                return EOF
-            }
-            if fds[1].revents != 0 { return ReadlineReader.interruptKey }
-            guard fds[0].revents & Int16(POLLIN) != 0 else { return EOF }
+            guard let ready = waitForKeyOrInterrupt(milliseconds: -1) else { return EOF }
+            if ready.interrupt { return ReadlineReader.interruptKey }
+            if ready.input == 0 { continue }  // a signal
+            guard ready.input & Int16(POLLIN) != 0 else { return EOF }
             var byte: UInt8 = 0
             let n = read(0, &byte, 1)
             if n == 1 { return Int32(byte) }
             if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             // Nothing: the terminal dropped the characters poll saw (a Ctrl-C came).
-            if n == 0 && readsReturnEmpty && fds[0].revents & Int16(POLLHUP) == 0 { continue }
+            if n == 0 && readsReturnEmpty && ready.input & Int16(POLLHUP) == 0 { continue }
             return EOF
         }
+    }
+
+    /// Waits up to `milliseconds` (-1: without limit) for standard input or the Ctrl-C
+    /// pipe: what poll saw on standard input (0 after a timeout or a signal), and whether
+    /// a Ctrl-C came; nil if poll failed.
+    private func waitForKeyOrInterrupt(milliseconds: Int32) -> (input: Int16, interrupt: Bool)? {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        if poll(&fds, 2, milliseconds) < 0 && errno != EINTR { return nil }
+        return (fds[0].revents, fds[1].revents != 0)
     }
 
     /// Sets the terminal, which readline has just prepared, to return from a read that
