@@ -89,7 +89,7 @@ final class Heap {
     /// went back to malloc. (The README's "How it is built" has the whole object model.)
     static let minimumThreshold = 256 << 10
     /// The old generation may reach this before the first major collection.
-    private static let majorFloor = 4 << 20
+    private static let majorFloor = 1 << 20
     /// An estimate of the bytes alive after the last collection: exact after a major
     /// one; after a minor one, the old generation, dead objects included.
     private(set) var liveBytes = 0
