@@ -197,6 +197,15 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(!main.ops.contains("getMember"))
     }
 
+    @Test func methodCallWithoutArgumentsIsOneInstruction() throws {
+        let f = try function("f", in: "fn f(s) {\n    let x = s.lower()\n    return x\n}")
+        let ins = try #require(f.instructions.first { $0.op == "invoke0" })
+        // Read from the parameter's register, written into the local's: no call window.
+        #expect(ins.operands == "R1 R0 .lower")
+        #expect(!f.ops.contains("move"))
+        #expect(!f.ops.contains("invoke"))
+    }
+
     @Test func attributeReadUsesGetMember() throws {
         let main = try function("<main>", in: "let e = error(\"K\", \"m\")\nlet k = e.kind")
         #expect(main.instructions.contains { $0.op == "getMember" && $0.operands.contains(".kind") })

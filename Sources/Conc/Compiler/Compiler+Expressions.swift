@@ -482,6 +482,12 @@ extension Compiler {
     /// A call: the callee and arguments in consecutive registers; a method call
     /// `o.m(args)` puts the receiver first and names the method.
     func call(_ callee: Expr, _ args: [Expr], into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        if args.isEmpty, case .member(let receiver, let name) = callee.kind {
+            let r = try exprAnyRegister(receiver)
+            fb.pos = pos
+            fb.emit(.invoke0, target, r, try fb.member(name))
+            return
+        }
         let base = target == fb.freeRegister - 1 ? target : try fb.allocate()
         _ = try fb.allocate(args.count)
         if case .member(let receiver, let name) = callee.kind {

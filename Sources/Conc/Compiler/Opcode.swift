@@ -165,6 +165,10 @@ enum Opcode: UInt8, CaseIterable {
     case call
     /// R[A] = R[A].member(B)(R[A+1], ..., R[A+C]): a method call on R[A]
     case invoke
+    /// R[A] = R[B].member(C)(): a method call without arguments, on any register and
+    /// into any register, with no moves to and from a call window (`x = s.lower()` is
+    /// one instruction, not three); R[A] is written only once the call returns
+    case invoke0
     /// R[A] = R[B].member(C)
     case getMember
     /// R[A] = R[B][R[C]]

@@ -382,6 +382,37 @@ extension VM {
                         }
                         let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
                         regs[a] = try invoke(ts, regs[a], member, args)
+                    case .invoke0:
+                        let recv = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
+                        let mi = Int(truncatingIfNeeded: w >> 44)
+                        let id = proto._withUnsafeGuaranteedRef { $0.memberIDs[mi] }
+                        ts.frames[fi].pc = pc
+                        let none = Args(base: regs, count: 0)
+                        if case .object(let u) = recv {
+                            switch u._withUnsafeGuaranteedRef({ $0.kind }) {
+                            case .string where id != .unknown:
+                                // Borrowed from its register: no string method runs Conc
+                                // code or lets the GIL go, so nothing can overwrite it.
+                                regs[a] = try Unmanaged<StrObj>.fromOpaque(u.toOpaque()).borrow { s throws(Unwind) in
+                                    try stringMethod(ts, s, id, none)
+                                }
+                                continue
+                            case .string, .list, .map:
+                                break
+                            default:
+                                // A handle's method may block and let the GIL go, and the
+                                // register may be a local that a closure on another
+                                // thread assigns meanwhile: the receiver stays a root.
+                                let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
+                                let mark = ts.nativeRoots.count
+                                ts.nativeRoots.append(recv)
+                                defer { ts.nativeRoots.removeLast(ts.nativeRoots.count - mark) }
+                                regs[a] = try invoke(ts, recv, member, none)
+                                continue
+                            }
+                        }
+                        let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
+                        regs[a] = try invoke(ts, recv, member, none)
                     case .getMember:
                         ts.frames[fi].pc = pc
                         let member = proto._withUnsafeGuaranteedRef { $0.members[Int(truncatingIfNeeded: w >> 44)] }
