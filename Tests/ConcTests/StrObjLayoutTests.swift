@@ -29,6 +29,33 @@ private func mallocUsableSize(_ p: UnsafeMutableRawPointer?) -> Int
         #expect(s.hash == bytes.withUnsafeBufferPointer { StrObj.hash(of: $0) })
     }
 
+    /// Short strings compare their inline words masked to their length: the bytes past
+    /// it (left over from a reused object) must not count, and every byte up to it must.
+    @Test(arguments: [0, 1, 7, 8, 9, 15, 16])
+    func shortStringsCompareOnlyTheirOwnBytes(_ n: Int) {
+        let garbage = UInt64.max
+        func words(_ bytes: [UInt8], tail: UInt64) -> (UInt64, UInt64) {
+            var w: (UInt64, UInt64) = (0, 0)
+            for (i, b) in bytes.enumerated() {
+                if i < 8 { w.0 |= UInt64(b) << UInt64(8 * i) } else { w.1 |= UInt64(b) << UInt64(8 * (i - 8)) }
+            }
+            // Fill the bytes past n with `tail`.
+            let m0: UInt64 = n >= 8 ? 0 : ~((1 << UInt64(8 * n)) - 1)
+            let m1: UInt64 = n >= 16 ? 0 : n <= 8 ? ~0 : ~((1 << UInt64(8 * (n - 8))) - 1)
+            return (w.0 | (tail & m0), w.1 | (tail & m1))
+        }
+        let bytes = Array(alphabet[0..<n])
+        let clean = StrObj(words: words(bytes, tail: 0), n, count: n)
+        let dirty = StrObj(words: words(bytes, tail: garbage), n, count: n)
+        #expect(clean.equals(dirty) && dirty.equals(clean))
+        for i in 0..<n {
+            var other = bytes
+            other[i] ^= 1
+            let differs = StrObj(words: words(other, tail: garbage), n, count: n)
+            #expect(!clean.equals(differs) && !differs.equals(clean), "byte \(i) of \(n)")
+        }
+    }
+
     @Test func seventeenBytesAreInABuffer() {
         let pool = BytePool()
         let s = StrObj(bytes: alphabet, pool: pool)

@@ -386,7 +386,7 @@ final class StrObj: Obj {
         let n = byteCount
         guard n == other.byteCount else { return false }
         if n <= StrObj.inlineCapacity { return StrObj.sameInline(bodyAddress, other.bodyAddress, n) }
-        // Most unequal strings differ in their first byte; skip the call for those.
+        // Most unequal strings differ in their first byte: no call for those.
         guard storage[0] == other.storage[0] else { return false }
         return memcmp(storage, other.storage, n) == 0
     }
@@ -397,14 +397,14 @@ final class StrObj: Obj {
     /// `n` are not kept zero, so they are masked off.
     @inline(__always)
     private static func sameInline(_ p: UnsafeMutableRawPointer, _ q: UnsafeMutableRawPointer, _ n: Int) -> Bool {
+        if n == 0 { return true }
+        // Most unequal strings differ in their first byte (`ch == "a"` in a loop).
+        if p.load(as: UInt8.self) != q.load(as: UInt8.self) { return false }
         let x0 = p.load(as: UInt64.self) ^ q.load(as: UInt64.self)
+        if n <= 8 { return x0 & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- n &* 8)) == 0 }
+        if x0 != 0 { return false }
         let x1 = p.load(fromByteOffset: 8, as: UInt64.self) ^ q.load(fromByteOffset: 8, as: UInt64.self)
-        let bits = UInt64(truncatingIfNeeded: n &* 8)
-        // `<<` by 64 or more gives 0, so a full word's mask is 0 &- 1, all ones.
-        let one: UInt64 = 1
-        let m0 = (one << bits) &- 1
-        let m1 = (one << (bits > 64 ? bits &- 64 : 0)) &- 1
-        return (x0 & m0) | (x1 & m1) == 0
+        return x1 & (UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- n &* 8)) == 0
     }
 
     /// The byte offset of scalar `i` (0 <= i <= count).
