@@ -78,7 +78,7 @@ final class ThreadState {
     /// Values a built-in holds only in Swift while it calls back into Conc code (the
     /// items and keys of a sort with a key function, the receiver of a blocking method),
     /// so that a collection keeps them. Unchecked like the fields above: only the GIL
-    /// holder touches it, and the dynamic checks cost sorting.conc 1.5% of its instructions.
+    /// holder touches it, and the dynamic checks cost sorting.conc 2% of its instructions.
     @exclusivity(unchecked) var nativeRoots: [Val] = []
 
     /// Runs `body` with the interpreter borrowed. Calling a method through `vm` costs a
