@@ -116,13 +116,13 @@ extension VM {
             return map.get(args[0], hash: try hashOrThrow(ts, args[0])) ?? (args.count > 1 ? args[1] : .nil)
         case .keys:
             try argCount(ts, m, args, 0...0)
-            return list(map.entries.map(\.key))
+            return Val(map.column(values: false, heap: heap))
         case .values:
             try argCount(ts, m, args, 0...0)
-            return list(map.entries.map(\.value))
+            return Val(map.column(values: true, heap: heap))
         case .items:
             try argCount(ts, m, args, 0...0)
-            return list(map.entries.map { list([$0.key, $0.value]) })
+            return Val(map.itemList(heap: heap))
         case .remove:
             try argCount(ts, m, args, 1...1)
             if let v = map.remove(args[0], hash: try hashOrThrow(ts, args[0])) { return v }

@@ -262,7 +262,7 @@ extension VM {
         case .map:
             // Iterate over a snapshot of the keys, so changing the map inside the loop
             // cannot disturb the iteration.
-            r[0] = list(unsafeDowncast(o, to: MapObj.self).entries.map(\.key))
+            r[0] = Val(unsafeDowncast(o, to: MapObj.self).column(values: false, heap: heap))
         case .list, .string:
             break
         case .handle:

@@ -329,6 +329,40 @@ final class MapObj: Obj {
         return nil
     }
 
+    /// A new list of the live keys (or, with `values`, the values) in insertion order,
+    /// filled straight from the entries. Built through `entries` and a `map`, `m.keys()`
+    /// on strmap.conc's 133,000 keys made a 4.3 MB array of pairs and a 2.1 MB array of
+    /// keys before its 2.1 MB list.
+    func column(values: Bool, heap: Heap) -> Unmanaged<ListObj> {
+        let result = heap.newList(capacity: count)
+        result._withUnsafeGuaranteedRef { list in
+            var e = 0
+            while let i = nextEntry(from: e) {
+                list.appendToNew(values ? slots[i].value : slots[i].key, heap: heap)
+                e = i &+ 1
+            }
+        }
+        return result
+    }
+
+    /// A new list of `[key, value]` lists, in insertion order (`m.items()`).
+    func itemList(heap: Heap) -> Unmanaged<ListObj> {
+        let result = heap.newList(capacity: count)
+        result._withUnsafeGuaranteedRef { list in
+            var e = 0
+            while let i = nextEntry(from: e) {
+                let pair = heap.newList(capacity: 2)
+                pair._withUnsafeGuaranteedRef {
+                    $0.appendToNew(slots[i].key, heap: heap)
+                    $0.appendToNew(slots[i].value, heap: heap)
+                }
+                list.appendToNew(Val(pair), heap: heap)
+                e = i &+ 1
+            }
+        }
+        return result
+    }
+
     /// Live entries in insertion order.
     var entries: [(key: Val, value: Val)] {
         var out: [(key: Val, value: Val)] = []
