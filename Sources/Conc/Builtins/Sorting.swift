@@ -87,7 +87,7 @@ extension VM {
         guard let key else {
             // No script code runs, so the list cannot change under the sort.
             let sorted = try sortedItems(ts, l.items, keys: l.items, reverse: reverse)
-            defer { sorted.deallocate() }
+            defer { freeSorted(sorted) }
             l.replace(with: UnsafeBufferPointer(sorted), heap: heap)
             return
         }
@@ -102,7 +102,7 @@ extension VM {
             modified = try withKeys(ts, key, UnsafeBufferPointer(items)) { keys throws(Unwind) in
                 let modified = l.count != 0
                 let sorted = try sortedItems(ts, UnsafeBufferPointer(items), keys: keys, reverse: reverse)
-                defer { sorted.deallocate() }
+                defer { freeSorted(sorted) }
                 l.replace(with: UnsafeBufferPointer(sorted), heap: heap)
                 return modified
             }
@@ -113,20 +113,24 @@ extension VM {
         if modified { throw ts.error("ValueError", "list modified during sort") }
     }
 
-    /// `sorted(items, key, reverse)`: a new list.
-    func sortedList(_ ts: ThreadState, _ items: [Val], key: Val?, reverse: Bool) throws(Unwind) -> Val {
-        try items.withUnsafeBufferPointer { items throws(Unwind) in
-            let sorted: UnsafeMutableBufferPointer<Val>
-            if let key {
-                sorted = try withKeys(ts, key, items) { keys throws(Unwind) in
-                    try sortedItems(ts, items, keys: keys, reverse: reverse)
-                }
-            } else {
-                sorted = try sortedItems(ts, items, keys: items, reverse: reverse)
+    /// Frees a buffer `sortedItems` made.
+    private func freeSorted(_ b: UnsafeMutableBufferPointer<Val>) {
+        if let p = b.baseAddress { rawFree(p) }
+    }
+
+    /// `sorted(items, key, reverse)`: a new list, which takes the sorted buffer as its
+    /// own. `items` may be a list's own buffer only when there is no key function (no
+    /// script code then runs that could change the list).
+    func sortedList(_ ts: ThreadState, _ items: UnsafeBufferPointer<Val>, key: Val?, reverse: Bool) throws(Unwind) -> Val {
+        let sorted: UnsafeMutableBufferPointer<Val>
+        if let key {
+            sorted = try withKeys(ts, key, items) { keys throws(Unwind) in
+                try sortedItems(ts, items, keys: keys, reverse: reverse)
             }
-            defer { sorted.deallocate() }
-            return Val(heap.adopt(ListObj(sorted)))
+        } else {
+            sorted = try sortedItems(ts, items, keys: items, reverse: reverse)
         }
+        return Val(heap.adopt(ListObj(adopting: sorted)))
     }
 
     /// Runs `body` with `key(item)` of each item. The key function runs script code,
@@ -149,7 +153,8 @@ extension VM {
         }
     }
 
-    /// `items` ordered by `keys` (one per item), in a new buffer the caller frees.
+    /// `items` ordered by `keys` (one per item), in a new buffer from `rawAllocate`
+    /// that the caller frees with `rawFree` or gives to a list.
     private func sortedItems(_ ts: ThreadState, _ items: UnsafeBufferPointer<Val>, keys: UnsafeBufferPointer<Val>,
                              reverse: Bool) throws(Unwind) -> UnsafeMutableBufferPointer<Val> {
         let keysAreItems = keys.baseAddress == items.baseAddress
@@ -186,7 +191,7 @@ extension VM {
                 }
             }
             if let failure {
-                result.deallocate()
+                freeSorted(result)
                 throw failure
             }
             return result
@@ -208,7 +213,7 @@ extension VM {
         if reverse { payloads.reverse() }
         payloads.sort()
         if reverse { payloads.reverse() }
-        let out = UnsafeMutableBufferPointer<Val>.allocate(capacity: n)
+        let out = UnsafeMutableBufferPointer(start: rawAllocate(Val.self, capacity: n), count: n)
         for i in 0..<n { out.initializeElement(at: i, to: wrap(payloads[i])) }
         return out
     }
@@ -227,7 +232,7 @@ extension VM {
         if reverse { entries.reverse() }
         entries.sort { less($0.key, $1.key) }
         if reverse { entries.reverse() }
-        let out = UnsafeMutableBufferPointer<Val>.allocate(capacity: n)
+        let out = UnsafeMutableBufferPointer(start: rawAllocate(Val.self, capacity: n), count: n)
         for i in 0..<n { out.initializeElement(at: i, to: items[entries[i].index]) }
         return out
     }

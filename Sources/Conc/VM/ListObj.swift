@@ -34,6 +34,14 @@ final class ListObj: Obj {
         byteClass = BytePool.sizeClass(for: n * MemoryLayout<Val>.stride)
     }
 
+    /// A list that takes `items`, a buffer from `rawAllocate`, as its own.
+    init(adopting items: UnsafeMutableBufferPointer<Val>) {
+        buf = items.baseAddress ?? rawAllocate(Val.self, capacity: 1)
+        count = items.count
+        capacity = max(items.count, 1)
+        super.init(kind: .list)
+    }
+
     convenience init<S: Collection>(_ items: S) where S.Element == Val {
         self.init(capacity: items.count)
         for v in items {
