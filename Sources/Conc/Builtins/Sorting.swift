@@ -62,7 +62,7 @@ private struct StringKey {
 private enum KeyKind {
     case ints, floats, strings, mixed
 
-    init(_ keys: UnsafeBufferPointer<Val>) {
+    init<K: Collection<Val>>(_ keys: K) {
         guard let first = keys.first else {
             self = .mixed
             return
@@ -86,7 +86,7 @@ extension VM {
     func sortList(_ ts: ThreadState, _ l: ListObj, key: Val?, reverse: Bool) throws(Unwind) {
         guard let key else {
             // No script code runs, so the list cannot change under the sort.
-            let sorted = try sortedItems(ts, l.items, keys: l.items, reverse: reverse)
+            let sorted = try sortedItems(ts, l.items, keys: l.items, keysAreItems: true, reverse: reverse)
             defer { freeSorted(sorted) }
             l.replace(with: UnsafeBufferPointer(sorted), heap: heap)
             return
@@ -101,34 +101,49 @@ extension VM {
         do throws(Unwind) {
             modified = try withKeys(ts, key, UnsafeBufferPointer(items)) { keys throws(Unwind) in
                 let modified = l.count != 0
-                let sorted = try sortedItems(ts, UnsafeBufferPointer(items), keys: keys, reverse: reverse)
+                let sorted = try sortedItems(ts, UnsafeBufferPointer(items), keys: keys, keysAreItems: false, reverse: reverse)
                 defer { freeSorted(sorted) }
                 l.replace(with: UnsafeBufferPointer(sorted), heap: heap)
                 return modified
             }
         } catch {
-            l.replace(with: UnsafeBufferPointer(items), heap: heap)
+            let packed = pack(UnsafeBufferPointer(items))
+            defer { freeSorted(packed) }
+            l.replace(with: UnsafeBufferPointer(packed), heap: heap)
             throw error
         }
         if modified { throw ts.error("ValueError", "list modified during sort") }
     }
 
     /// Frees a buffer `sortedItems` made.
-    private func freeSorted(_ b: UnsafeMutableBufferPointer<Val>) {
+    private func freeSorted(_ b: UnsafeMutableBufferPointer<Packed>) {
         if let p = b.baseAddress { rawFree(p) }
+    }
+
+    /// A new buffer from `rawAllocate` of `n` words, the `i`th `Packed(value(i))`.
+    @inline(__always)
+    private func packed(_ n: Int, _ value: (Int) -> Val) -> UnsafeMutableBufferPointer<Packed> {
+        let out = UnsafeMutableBufferPointer(start: rawAllocate(Packed.self, capacity: max(n, 1)), count: n)
+        for i in 0..<n { out.initializeElement(at: i, to: Packed(value(i), heap: heap)) }
+        return out
+    }
+
+    private func pack(_ items: UnsafeBufferPointer<Val>) -> UnsafeMutableBufferPointer<Packed> {
+        packed(items.count) { items[$0] }
     }
 
     /// `sorted(items, key, reverse)`: a new list, which takes the sorted buffer as its
     /// own. `items` may be a list's own buffer only when there is no key function (no
     /// script code then runs that could change the list).
-    func sortedList(_ ts: ThreadState, _ items: UnsafeBufferPointer<Val>, key: Val?, reverse: Bool) throws(Unwind) -> Val {
-        let sorted: UnsafeMutableBufferPointer<Val>
+    func sortedList<C: RandomAccessCollection<Val>>(_ ts: ThreadState, _ items: C, key: Val?,
+                                                    reverse: Bool) throws(Unwind) -> Val where C.Index == Int {
+        let sorted: UnsafeMutableBufferPointer<Packed>
         if let key {
             sorted = try withKeys(ts, key, items) { keys throws(Unwind) in
-                try sortedItems(ts, items, keys: keys, reverse: reverse)
+                try sortedItems(ts, items, keys: keys, keysAreItems: false, reverse: reverse)
             }
         } else {
-            sorted = try sortedItems(ts, items, keys: items, reverse: reverse)
+            sorted = try sortedItems(ts, items, keys: items, keysAreItems: true, reverse: reverse)
         }
         return Val(heap.adopt(ListObj(adopting: sorted)))
     }
@@ -136,12 +151,12 @@ extension VM {
     /// Runs `body` with `key(item)` of each item. The key function runs script code,
     /// where the collector may run: the items and the keys are rooted until `body` is
     /// done. Rebuilding the list, `body` runs no script code, so the roots keep still.
-    private func withKeys<R>(_ ts: ThreadState, _ key: Val, _ items: UnsafeBufferPointer<Val>,
-                             _ body: (UnsafeBufferPointer<Val>) throws(Unwind) -> R) throws(Unwind) -> R {
+    private func withKeys<C: RandomAccessCollection<Val>, R>(_ ts: ThreadState, _ key: Val, _ items: C,
+                             _ body: (UnsafeBufferPointer<Val>) throws(Unwind) -> R) throws(Unwind) -> R where C.Index == Int {
         let mark = ts.nativeRoots.count
         defer { ts.nativeRoots.removeLast(ts.nativeRoots.count - mark) }
         ts.nativeRoots.append(contentsOf: items)
-        for i in items.indices {
+        for i in 0..<items.count {
             let item = ts.nativeRoots[mark + i]
             ts.nativeRoots.append(try withUnsafePointer(to: item) { p throws(Unwind) in
                 try callFunction(ts, key, UnsafeBufferPointer(start: p, count: 1))
@@ -153,11 +168,12 @@ extension VM {
         }
     }
 
-    /// `items` ordered by `keys` (one per item), in a new buffer from `rawAllocate`
-    /// that the caller frees with `rawFree` or gives to a list.
-    private func sortedItems(_ ts: ThreadState, _ items: UnsafeBufferPointer<Val>, keys: UnsafeBufferPointer<Val>,
-                             reverse: Bool) throws(Unwind) -> UnsafeMutableBufferPointer<Val> {
-        let keysAreItems = keys.baseAddress == items.baseAddress
+    /// `items` ordered by `keys` (one per item; the items themselves when
+    /// `keysAreItems`), packed in a new buffer from `rawAllocate` that the caller frees
+    /// with `rawFree` or gives to a list.
+    private func sortedItems<C: RandomAccessCollection<Val>, K: RandomAccessCollection<Val>>(
+        _ ts: ThreadState, _ items: C, keys: K, keysAreItems: Bool, reverse: Bool
+    ) throws(Unwind) -> UnsafeMutableBufferPointer<Packed> where C.Index == Int, K.Index == Int {
         switch KeyKind(keys) {
         case .ints where keysAreItems:
             return sorted(items, reverse) { v -> Int in
@@ -201,8 +217,9 @@ extension VM {
     /// Numbers ordered stably by their payloads, in a new buffer: equal ones are the
     /// same value, or a -0.0 and a 0.0, whose order the stable sort keeps.
     @inline(__always)
-    private func sorted<K: Comparable>(_ items: UnsafeBufferPointer<Val>, _ reverse: Bool,
-                                       _ extract: (Val) -> K, wrap: (K) -> Val) -> UnsafeMutableBufferPointer<Val> {
+    private func sorted<C: RandomAccessCollection<Val>, K: Comparable>(
+        _ items: C, _ reverse: Bool, _ extract: (Val) -> K, wrap: (K) -> Val
+    ) -> UnsafeMutableBufferPointer<Packed> where C.Index == Int {
         let n = items.count
         var payloads = UnsafeMutableBufferPointer<K>.allocate(capacity: n)
         defer {
@@ -213,15 +230,14 @@ extension VM {
         if reverse { payloads.reverse() }
         payloads.sort()
         if reverse { payloads.reverse() }
-        let out = UnsafeMutableBufferPointer(start: rawAllocate(Val.self, capacity: n), count: n)
-        for i in 0..<n { out.initializeElement(at: i, to: wrap(payloads[i])) }
-        return out
+        return packed(n) { wrap(payloads[$0]) }
     }
 
     /// `items` ordered stably by `less` on `extract(key)`, in a new buffer.
     @inline(__always)
-    private func sorted<K>(_ items: UnsafeBufferPointer<Val>, _ keys: UnsafeBufferPointer<Val>, _ reverse: Bool,
-                           _ extract: (Val) -> K, by less: (K, K) -> Bool) -> UnsafeMutableBufferPointer<Val> {
+    private func sorted<C: RandomAccessCollection<Val>, KS: RandomAccessCollection<Val>, K>(
+        _ items: C, _ keys: KS, _ reverse: Bool, _ extract: (Val) -> K, by less: (K, K) -> Bool
+    ) -> UnsafeMutableBufferPointer<Packed> where C.Index == Int, KS.Index == Int {
         let n = keys.count
         var entries = UnsafeMutableBufferPointer<Keyed<K>>.allocate(capacity: n)
         defer {
@@ -232,8 +248,6 @@ extension VM {
         if reverse { entries.reverse() }
         entries.sort { less($0.key, $1.key) }
         if reverse { entries.reverse() }
-        let out = UnsafeMutableBufferPointer(start: rawAllocate(Val.self, capacity: n), count: n)
-        for i in 0..<n { out.initializeElement(at: i, to: items[entries[i].index]) }
-        return out
+        return packed(n) { items[entries[$0].index] }
     }
 }

@@ -142,7 +142,8 @@ extension VM {
 
     /// `separator.join(items)`: every item must be a string. The first pass checks the
     /// items and sums their sizes, so the result is made at its final size.
-    func joined(_ ts: ThreadState, _ separator: StrObj, _ items: UnsafeBufferPointer<Val>) throws(Unwind) -> Val {
+    func joined<C: RandomAccessCollection<Val>>(_ ts: ThreadState, _ separator: StrObj, _ items: C) throws(Unwind) -> Val
+        where C.Index == Int {
         let k = items.count
         if k == 0 { return Val(emptyString) }
         let sep = separator.storage, sepBytes = separator.byteCount

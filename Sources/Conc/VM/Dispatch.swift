@@ -98,7 +98,7 @@ extension VM {
                             list = heap.newList(capacity: c)
                             regs[a] = Val(list)
                             let items = regs + b
-                            list._withUnsafeGuaranteedRef { $0.fillNew(from: items, count: c) }
+                            list._withUnsafeGuaranteedRef { $0.fillNew(from: items, count: c, heap: heap) }
                             continue
                         } else {
                             // The compiler put the list there with newList.
@@ -425,7 +425,7 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             let k = j < 0 ? j &+ count : j
                             if k >= 0 && k < count {
-                                regs[a] = buf[k]
+                                regs[a] = buf[k].val
                                 continue
                             }
                         }
@@ -443,7 +443,7 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             let k = j < 0 ? j &+ count : j
                             if k >= 0 && k < count {
-                                let v = regs[Int(truncatingIfNeeded: w >> 44)]
+                                let v = Packed(regs[Int(truncatingIfNeeded: w >> 44)], heap: heap)
                                 buf[k] = v
                                 l._withUnsafeGuaranteedRef { $0.noteStored(v, at: k, heap: heap) }
                                 continue
@@ -464,7 +464,7 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             let k = j < 0 ? j &+ count : j
                             if k >= 0 && k < count {
-                                regs[a] = buf[k]
+                                regs[a] = buf[k].val
                                 continue
                             }
                         }
@@ -477,7 +477,7 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             let k = j < 0 ? j &+ count : j
                             if k >= 0 && k < count {
-                                let v = regs[Int(truncatingIfNeeded: w >> 44)]
+                                let v = Packed(regs[Int(truncatingIfNeeded: w >> 44)], heap: heap)
                                 buf[k] = v
                                 l._withUnsafeGuaranteedRef { $0.noteStored(v, at: k, heap: heap) }
                                 continue

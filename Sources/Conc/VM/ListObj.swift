@@ -1,11 +1,13 @@
 // Conc lists: a growable buffer of values, managed by hand.
 //
-// `Val` is trivially copyable, so a raw buffer needs no per-element retain or release,
-// and the dispatch loop reads elements without the uniqueness and exclusivity checks a
-// Swift `Array` stored in a class would cost.
+// The buffer holds each value packed into a word (see Packed.swift), so a list takes
+// eight bytes an element, as CPython's does. A word is trivially copyable, so the raw
+// buffer needs no per-element retain or release, and the dispatch loop reads elements
+// without the uniqueness and exclusivity checks a Swift `Array` stored in a class would
+// cost.
 
 final class ListObj: Obj {
-    @exclusivity(unchecked) private(set) var buf: UnsafeMutablePointer<Val>
+    @exclusivity(unchecked) private(set) var buf: UnsafeMutablePointer<Packed>
     @exclusivity(unchecked) private(set) var count: Int
     @exclusivity(unchecked) private var capacity: Int
     /// While the list is remembered (see Heap.swift): the lowest index it may hold a
@@ -17,7 +19,7 @@ final class ListObj: Obj {
         // Exactly the room asked for (a literal `[a, b]` never grows), and some room
         // for an empty list, which will.
         self.capacity = ListObj.roomFor(capacity)
-        buf = rawAllocate(Val.self, capacity: self.capacity)
+        buf = rawAllocate(Packed.self, capacity: self.capacity)
         count = 0
         super.init(kind: .list)
     }
@@ -31,21 +33,22 @@ final class ListObj: Obj {
         (buf, self.capacity) = ListObj.buffer(for: n, pool: pool)
         count = 0
         super.init(kind: .list)
-        byteClass = BytePool.sizeClass(for: n * MemoryLayout<Val>.stride)
+        byteClass = BytePool.sizeClass(for: n * MemoryLayout<Packed>.stride)
     }
 
     /// A list that takes `items`, a buffer from `rawAllocate`, as its own.
-    init(adopting items: UnsafeMutableBufferPointer<Val>) {
-        buf = items.baseAddress ?? rawAllocate(Val.self, capacity: 1)
+    init(adopting items: UnsafeMutableBufferPointer<Packed>) {
+        buf = items.baseAddress ?? rawAllocate(Packed.self, capacity: 1)
         count = items.count
         capacity = max(items.count, 1)
         super.init(kind: .list)
     }
 
-    convenience init<S: Collection>(_ items: S) where S.Element == Val {
+    /// A list of `items`; `heap` boxes those that need it.
+    convenience init<S: Collection>(_ items: S, heap: Heap) where S.Element == Val {
         self.init(capacity: items.count)
         for v in items {
-            (buf + count).initialize(to: v)
+            (buf + count).initialize(to: Packed(v, heap: heap))
             count += 1
         }
     }
@@ -58,12 +61,12 @@ final class ListObj: Obj {
     /// A buffer for `n` values, from the pool when it fits there, and the values it
     /// holds.
     @inline(__always)
-    private static func buffer(for n: Int, pool: BytePool) -> (UnsafeMutablePointer<Val>, Int) {
-        let bytes = n * MemoryLayout<Val>.stride
-        if BytePool.sizeClass(for: bytes) == 0 { return (rawAllocate(Val.self, capacity: n), n) }
+    private static func buffer(for n: Int, pool: BytePool) -> (UnsafeMutablePointer<Packed>, Int) {
+        let bytes = n * MemoryLayout<Packed>.stride
+        if BytePool.sizeClass(for: bytes) == 0 { return (rawAllocate(Packed.self, capacity: n), n) }
         let (p, c) = pool.buffer(for: bytes)
         let raw = UnsafeMutableRawPointer(p)
-        return (raw.bindMemory(to: Val.self, capacity: n), BytePool.capacity(of: c) / MemoryLayout<Val>.stride)
+        return (raw.bindMemory(to: Packed.self, capacity: n), BytePool.capacity(of: c) / MemoryLayout<Packed>.stride)
     }
 
     /// Gives a dead list's pooled buffer back to the pool (the sweep calls this before
@@ -72,7 +75,7 @@ final class ListObj: Obj {
         if byteClass != 0 {
             pool.release(UnsafeMutableRawPointer(buf).assumingMemoryBound(to: UInt8.self), byteClass)
             byteClass = 0
-            buf = rawAllocate(Val.self, capacity: 1)
+            buf = rawAllocate(Packed.self, capacity: 1)
             capacity = 1
             count = 0
         }
@@ -95,7 +98,7 @@ final class ListObj: Obj {
     override var typeName: String { "list" }
     override var isTruthy: Bool { count != 0 }
     /// The object (64 bytes from malloc), its table slot and its buffer.
-    override var byteSize: Int { 80 + capacity * MemoryLayout<Val>.stride }
+    override var byteSize: Int { 80 + capacity * MemoryLayout<Packed>.stride }
 
     override func trace(_ marker: inout Marker) {
         for i in 0..<count { marker.mark(buf[i]) }
@@ -113,7 +116,7 @@ final class ListObj: Obj {
 
     /// The write barrier, after `v` was stored at index `i`.
     @inline(__always)
-    func noteStored(_ v: Val, at i: Int, heap: Heap) {
+    func noteStored(_ v: Packed, at i: Int, heap: Heap) {
         if gcState != GCState.young && v.isYoungObject { noteYoung(at: i, heap: heap) }
     }
 
@@ -135,16 +138,21 @@ final class ListObj: Obj {
     }
 
     @inline(__always)
-    subscript(i: Int) -> Val { buf[i] }
+    subscript(i: Int) -> Val { buf[i].val }
 
     /// Stores `v` at index `i` (`0 <= i < count`).
     @inline(__always)
     func store(_ v: Val, at i: Int, heap: Heap) {
-        buf[i] = v
-        noteStored(v, at: i, heap: heap)
+        let p = Packed(v, heap: heap)
+        buf[i] = p
+        noteStored(p, at: i, heap: heap)
     }
 
-    var items: UnsafeBufferPointer<Val> { UnsafeBufferPointer(start: buf, count: count) }
+    /// The elements, unpacked as they are read. Valid until the list next changes.
+    var items: ListItems { ListItems(base: buf, count: count) }
+
+    /// The packed elements.
+    var words: UnsafeBufferPointer<Packed> { UnsafeBufferPointer(start: buf, count: count) }
 
     /// Makes room for `n` more elements; returns the bytes the buffer grew by. Inlined
     /// for its test, which is all a list made or reused with room enough does.
@@ -161,7 +169,7 @@ final class ListObj: Obj {
     @inline(never)
     private func grow(to need: Int, pool: BytePool) -> Int {
         let newCap = max(need, capacity * 2)
-        let grown = (newCap - capacity) * MemoryLayout<Val>.stride
+        let grown = (newCap - capacity) * MemoryLayout<Packed>.stride
         if byteClass == 0 {
             buf = rawReallocate(buf, capacity: newCap)
             capacity = newCap
@@ -171,7 +179,7 @@ final class ListObj: Obj {
             pool.release(UnsafeMutableRawPointer(buf).assumingMemoryBound(to: UInt8.self), byteClass)
             buf = fresh
             capacity = room
-            byteClass = BytePool.sizeClass(for: newCap * MemoryLayout<Val>.stride)
+            byteClass = BytePool.sizeClass(for: newCap * MemoryLayout<Packed>.stride)
         }
         return grown
     }
@@ -181,16 +189,17 @@ final class ListObj: Obj {
     @inline(__always)
     func append(_ v: Val, heap: Heap) {
         if count == capacity { heap.noteAllocation(reserve(1, pool: heap.bytes)) }
-        (buf + count).initialize(to: v)
-        noteStored(v, at: count, heap: heap)
+        let p = Packed(v, heap: heap)
+        (buf + count).initialize(to: p)
+        noteStored(p, at: count, heap: heap)
         count += 1
     }
 
     /// Fills a list just made with room for at least `n` elements (it is young, so
     /// needs no write barrier): the items of a literal `[a, b]`.
     @inline(__always)
-    func fillNew(from items: UnsafePointer<Val>, count n: Int) {
-        for i in 0..<n { (buf + i).initialize(to: items[i]) }
+    func fillNew(from items: UnsafePointer<Val>, count n: Int, heap: Heap) {
+        for i in 0..<n { (buf + i).initialize(to: Packed(items[i], heap: heap)) }
         count = n
     }
 
@@ -199,21 +208,30 @@ final class ListObj: Obj {
     @inline(__always)
     func appendToNew(_ v: Val, heap: Heap) {
         if count == capacity { heap.noteAllocation(reserve(1, pool: heap.bytes)) }
-        (buf + count).initialize(to: v)
+        (buf + count).initialize(to: Packed(v, heap: heap))
+        count += 1
+    }
+
+    /// `appendToNew` of a word from another list of the same heap.
+    @inline(__always)
+    func appendToNew(packed p: Packed, heap: Heap) {
+        if count == capacity { heap.noteAllocation(reserve(1, pool: heap.bytes)) }
+        (buf + count).initialize(to: p)
         count += 1
     }
 
     func insert(_ v: Val, at i: Int, heap: Heap) {
         heap.noteAllocation(reserve(1, pool: heap.bytes))
+        let p = Packed(v, heap: heap)
         (buf + i + 1).moveInitialize(from: buf + i, count: count - i)
-        (buf + i).initialize(to: v)
+        (buf + i).initialize(to: p)
         count += 1
-        noteStored(v, at: i, heap: heap)
+        noteStored(p, at: i, heap: heap)
     }
 
     @discardableResult
     func remove(at i: Int) -> Val {
-        let v = buf[i]
+        let v = buf[i].val
         (buf + i).moveInitialize(from: buf + i + 1, count: count - i - 1)
         count -= 1
         noteMoved(from: i)
@@ -232,8 +250,8 @@ final class ListObj: Obj {
 
     func removeAll() { count = 0 }
 
-    /// Replaces the contents (used by `sort`).
-    func replace(with items: UnsafeBufferPointer<Val>, heap: Heap) {
+    /// Replaces the contents with words of this heap (used by `sort`).
+    func replace(with items: UnsafeBufferPointer<Packed>, heap: Heap) {
         count = 0
         heap.noteAllocation(reserve(items.count, pool: heap.bytes))
         if let base = items.baseAddress { buf.update(from: base, count: items.count) }
@@ -241,6 +259,15 @@ final class ListObj: Obj {
         noteMoved(from: 0)
         if gcState == GCState.old { for i in 0..<count { noteStored(buf[i], at: i, heap: heap) } }
     }
+}
+
+/// A list's elements, unpacked as they are read.
+struct ListItems: RandomAccessCollection {
+    let base: UnsafeMutablePointer<Packed>
+    let count: Int
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> Val { @inline(__always) get { base[i].val } }
 }
 
 /// A lazy `range(start, stop, step)`, as in Python 3.

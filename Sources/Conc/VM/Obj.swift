@@ -5,6 +5,8 @@ enum ObjKind: UInt8 {
     case string, list, map, range, closure, native, boundMethod, proto, upvalue, error
     /// Runtime handles (threads, processes, locks, ...): see `HandleObj`.
     case handle
+    /// A number a list or a map cannot pack into a word: see `BoxObj`.
+    case box
 }
 
 /// A heap object. Exactly one strong reference to it exists: the heap's table. Objects

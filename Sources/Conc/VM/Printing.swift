@@ -224,6 +224,8 @@ struct Printer {
             write(e.message.isEmpty ? e.errorKind : "\(e.errorKind): \(e.message)")
         case .handle:
             write(unsafeDowncast(o, to: HandleObj.self).description)
+        case .box:
+            write(unsafeDowncast(o, to: BoxObj.self).value, quoted: quoted)
         case .proto, .upvalue:
             write("<\(o.typeName)>")
         }

@@ -321,7 +321,7 @@ final class VM {
         }
     }
 
-    func list(_ items: [Val]) -> Val { Val(heap.adopt(ListObj(items))) }
+    func list(_ items: [Val]) -> Val { Val(heap.adopt(ListObj(items, heap: heap))) }
 }
 
 /// Writes all of `bytes` to a file descriptor, retrying short writes; the errno of a
