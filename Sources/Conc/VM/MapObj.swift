@@ -1,8 +1,8 @@
 // Conc maps: an insertion-ordered hash table.
 //
-// Entries sit in insertion order in parallel buffers (key, value, hash); a removed
-// entry leaves a hole (its key becomes `.undefined`) until the next resize compacts
-// them. An open-addressing index of Int32 entry numbers, probed linearly, finds a key.
+// Entries sit in insertion order, each its hash and its key and value packed into a
+// word each (see Packed.swift): 24 bytes, as in CPython. A removed entry leaves a hole
+// (its key becomes `.undefined`) until the next resize compacts them. An open-addressing index of Int32 entry numbers, probed linearly, finds a key.
 // An int's hash is its product with 2^64/φ (Fibonacci hashing) and the index slot a
 // probe starts at is the top bits of the hash: that spreads runs of ints, and ints that
 // differ only in their high bits, evenly over the index. Other keys' hashes are mixed
@@ -72,8 +72,11 @@ func keysEqual(_ a: Val, _ b: Val) -> Bool {
 /// after the index.
 struct MapEntry {
     var hash: Int
-    var key: Val
-    var value: Val
+    var key: Packed
+    var value: Packed
+
+    /// Whether this entry's key was removed.
+    var isHole: Bool { @inline(__always) get { key.bits == Packed.undefined.bits } }
 }
 
 final class MapObj: Obj {
@@ -170,7 +173,7 @@ final class MapObj: Obj {
 
     /// The write barrier, after entry `e` was given `key` and `value`.
     @inline(__always)
-    private func noteStored(_ key: Val, _ value: Val, at e: Int, heap: Heap) {
+    private func noteStored(_ key: Packed, _ value: Packed, at e: Int, heap: Heap) {
         if gcState != GCState.young && (key.isYoungObject || value.isYoungObject) { noteYoung(at: e, heap: heap) }
     }
 
@@ -192,33 +195,31 @@ final class MapObj: Obj {
     @inline(__always)
     private func find(_ key: Val, hash: Int) -> Int? {
         switch key {
-        case .int(let i):
-            return probe(hash) { k in
-                if case .int(let j) = k { return i == j }
-                return MapObj.equalKeys(k, key)
-            }
+        case .int:
+            guard let word = Packed.inline(key) else { break }
+            // Another int word is another int; a float or a box may still equal it.
+            return probe(hash) { k in k.bits == word.bits || k.bits & 1 == 0 && MapObj.equalKeys(k, key) }
         case .object(let u):
             return probe(hash) { k in
-                if case .object(let v) = k {
-                    if u.toOpaque() == v.toOpaque() { return true }
-                    if v._withUnsafeGuaranteedRef({ $0.kind }) == .string,
-                       u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
-                        return stringsEqual(u, v)
-                    }
+                guard let v = k.object else { return false }
+                if u.toOpaque() == v.toOpaque() { return true }
+                if v._withUnsafeGuaranteedRef({ $0.kind }) == .string, u._withUnsafeGuaranteedRef({ $0.kind }) == .string {
+                    return stringsEqual(u, v)
                 }
                 return false
             }
         default:
-            return probe(hash) { MapObj.equalKeys($0, key) }
+            break
         }
+        return probe(hash) { MapObj.equalKeys($0, key) }
     }
 
     @inline(never)
-    private static func equalKeys(_ a: Val, _ b: Val) -> Bool { keysEqual(a, b) }
+    private static func equalKeys(_ a: Packed, _ b: Val) -> Bool { keysEqual(a.val, b) }
 
     /// The entry whose hash is `hash` and whose key `matches`.
     @inline(__always)
-    private func probe(_ hash: Int, _ matches: (Val) -> Bool) -> Int? {
+    private func probe(_ hash: Int, _ matches: (Packed) -> Bool) -> Int? {
         guard let index else {
             var e = 0
             while e < used {
@@ -239,22 +240,24 @@ final class MapObj: Obj {
 
     func get(_ key: Val, hash: Int) -> Val? {
         guard let e = find(key, hash: hash) else { return nil }
-        return slots[e].value
+        return slots[e].value.val
     }
 
     /// Inserts or updates; returns the bytes the table grew by (for the heap's pacing).
     @discardableResult
     func set(_ key: Val, _ value: Val, hash: Int, heap: Heap) -> Int {
+        let packedValue = Packed(value, heap: heap)
         if let e = find(key, hash: hash) {
-            slots[e].value = value
-            noteStored(.nil, value, at: e, heap: heap)
+            slots[e].value = packedValue
+            noteStored(.nil, packedValue, at: e, heap: heap)
             return 0
         }
         var grown = 0
         if used == capacity { grown = resize() }
         let e = used
-        (slots + e).initialize(to: MapEntry(hash: hash, key: key, value: value))
-        noteStored(key, value, at: e, heap: heap)
+        let packedKey = Packed(key, heap: heap)
+        (slots + e).initialize(to: MapEntry(hash: hash, key: packedKey, value: packedValue))
+        noteStored(packedKey, packedValue, at: e, heap: heap)
         used += 1
         count += 1
         if let index { MapObj.insert(e, hash: hash, into: index, capacity: capacity) }
@@ -280,7 +283,7 @@ final class MapObj: Obj {
     /// Removes `key`; returns its value, or nil if it was absent.
     func remove(_ key: Val, hash: Int) -> Val? {
         guard let e = find(key, hash: hash) else { return nil }
-        let v = slots[e].value
+        let v = slots[e].value.val
         // The entry stays in the index as a hole that never matches, so probe chains
         // through it keep working; `resize` drops it.
         slots[e].key = .undefined
@@ -300,7 +303,7 @@ final class MapObj: Obj {
         var newDirtyFrom = dirtyFrom
         for i in 0..<used {
             if i == dirtyFrom { newDirtyFrom = n }
-            if case .undefined = slots[i].key { continue }
+            if slots[i].isHole { continue }
             (fresh + n).initialize(to: slots[i])
             n += 1
         }
@@ -323,7 +326,7 @@ final class MapObj: Obj {
     func nextEntry(from: Int) -> Int? {
         var e = from
         while e < used {
-            if case .undefined = slots[e].key { e += 1; continue }
+            if slots[e].isHole { e += 1; continue }
             return e
         }
         return nil
@@ -338,7 +341,7 @@ final class MapObj: Obj {
         result._withUnsafeGuaranteedRef { list in
             var e = 0
             while let i = nextEntry(from: e) {
-                list.appendToNew(values ? slots[i].value : slots[i].key, heap: heap)
+                list.appendToNew(packed: values ? slots[i].value : slots[i].key, heap: heap)
                 e = i &+ 1
             }
         }
@@ -353,8 +356,8 @@ final class MapObj: Obj {
             while let i = nextEntry(from: e) {
                 let pair = heap.newList(capacity: 2)
                 pair._withUnsafeGuaranteedRef {
-                    $0.appendToNew(slots[i].key, heap: heap)
-                    $0.appendToNew(slots[i].value, heap: heap)
+                    $0.appendToNew(packed: slots[i].key, heap: heap)
+                    $0.appendToNew(packed: slots[i].value, heap: heap)
                 }
                 list.appendToNew(Val(pair), heap: heap)
                 e = i &+ 1
@@ -369,7 +372,7 @@ final class MapObj: Obj {
         out.reserveCapacity(count)
         var e = 0
         while let i = nextEntry(from: e) {
-            out.append((slots[i].key, slots[i].value))
+            out.append((slots[i].key.val, slots[i].value.val))
             e = i + 1
         }
         return out
