@@ -71,4 +71,32 @@ private func mallocUsableSize(_ p: UnsafeMutableRawPointer?) -> Int
         let s = StrObj(bytes: Array(alphabet[0..<3]), pool: BytePool())
         #expect(mallocUsableSize(Unmanaged.passUnretained(s).toOpaque()) <= 56)
     }
+
+    /// A string of 17 to 64 bytes made by the heap is one malloc chunk that holds its
+    /// bytes (80, 96 or 112 bytes), equal to and hashing as the same bytes in a buffer.
+    @Test(arguments: [17, 24, 32, 33, 48, 49, 64])
+    func mediumStringsKeepTheirBytesInTheirObject(_ n: Int) {
+        let heap = Heap()
+        let bytes = (0..<n).map { alphabet[$0 % alphabet.count] }
+        let u = bytes.withUnsafeBufferPointer { heap.newString(copying: $0, ascii: true) }
+        let s = u.takeUnretainedValue()
+        let object = UnsafeRawPointer(u.toOpaque())
+        let size = mallocUsableSize(u.toOpaque())
+        #expect(s.isInline && !s.isReusable)
+        #expect(UnsafeRawPointer(s.storage) == object + StrObj.bodyOffset)
+        #expect(StrObj.bodyOffset + n <= size && size <= 56 + (n + 15) / 16 * 16 - 16)
+        #expect(Array(s.bytes) == bytes && s.count == n)
+        let plain = StrObj(bytes: bytes, pool: heap.bytes)
+        #expect(!plain.isInline && plain.equals(s) && s.equals(plain) && plain.hash == s.hash)
+        plain.returnBytes(to: heap.bytes)
+    }
+
+    /// A builder's buffer of a medium length is copied into a medium string and given back.
+    @Test func aBuiltMediumStringLeavesNoBuffer() {
+        let heap = Heap()
+        var b = StringBuilder(pool: heap.bytes)
+        b.append(Array(alphabet) + Array(alphabet))
+        let s = b.finish(in: heap).takeUnretainedValue()
+        #expect(s.isInline && s.byteCount == 34 && Array(s.bytes) == Array(alphabet) + Array(alphabet))
+    }
 }

@@ -158,7 +158,9 @@ final class Heap {
     @inline(__always)
     func newString(byteCount: Int, count: Int) -> (Unmanaged<StrObj>, UnsafeMutablePointer<UInt8>) {
         let s: Unmanaged<StrObj>
-        if let spare = spareStrings.popLast() {
+        if byteCount > StrObj.inlineCapacity && byteCount <= StrObj.largestMedium {
+            s = adopt(StrObj.medium(byteCount: byteCount, count: count))
+        } else if let spare = spareStrings.popLast() {
             spare._withUnsafeGuaranteedRef { $0.reuse(byteCount: byteCount, count: count, pool: bytes) }
             s = enter(spare)
         } else {
@@ -183,7 +185,7 @@ final class Heap {
     /// object and the buffer given back.
     @inline(__always)
     func newString(adopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) -> Unmanaged<StrObj> {
-        if byteCount <= StrObj.inlineCapacity || byteCount > StrObj.maxByteCount {
+        if byteCount <= StrObj.largestMedium || byteCount > StrObj.maxByteCount {
             return newString(notAdopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count)
         }
         if let s = spareStrings.popLast() {
@@ -195,14 +197,18 @@ final class Heap {
         return adopt(StrObj(adopting: storage, byteCount: byteCount, sizeClass: sizeClass, count: count))
     }
 
-    /// `newString(adopting:...)` of a buffer the string cannot keep: a short string's
-    /// bytes are copied into the object, a string past `StrObj.maxByteCount` refused;
-    /// the buffer is given back. Out of line, so that the callers' code stays small.
+    /// `newString(adopting:...)` of a buffer the string cannot keep: a short or medium
+    /// string's bytes are copied into the object, a string past `StrObj.maxByteCount`
+    /// refused; the buffer is given back. Out of line, so that the callers' code stays
+    /// small.
     @inline(never)
     private func newString(notAdopting storage: UnsafeMutablePointer<UInt8>, byteCount: Int, sizeClass: UInt8, count: Int) -> Unmanaged<StrObj> {
         defer { bytes.release(storage, sizeClass) }
         if byteCount > StrObj.maxByteCount { return newString(byteCount: refuseLongString(), count: 0).0 }
-        return newString(words: loadWords(storage, byteCount), byteCount, count: count)
+        if byteCount <= StrObj.inlineCapacity { return newString(words: loadWords(storage, byteCount), byteCount, count: count) }
+        let (s, p) = newString(byteCount: byteCount, count: count)
+        copyBytes(storage, p, byteCount)
+        return s
     }
 
     /// A new string with a copy of `bytes` (at most `StrObj.maxByteCount`), which must
@@ -373,7 +379,7 @@ final class Heap {
             switch u._withUnsafeGuaranteedRef({ $0.kind }) {
             case .string:
                 let s = Unmanaged<StrObj>.fromOpaque(u.toOpaque())
-                if spareStrings.count < Heap.spareLimit {
+                if spareStrings.count < Heap.spareLimit && s._withUnsafeGuaranteedRef({ $0.isReusable }) {
                     s._withUnsafeGuaranteedRef { $0.retire(to: bytes) }
                     spareStrings.append(s)
                     continue

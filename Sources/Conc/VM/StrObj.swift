@@ -8,45 +8,58 @@
 import Glibc
 #endif
 
-final class StrObj: Obj {
-    /// Sixteen bytes that are a short string's bytes, or a longer one's buffer address.
-    /// A string of at most `inlineCapacity` bytes keeps them here, in the object: no
-    /// buffer of its own, so a short string is one 64-byte malloc chunk (the object is
-    /// 56 bytes) instead of that and a pool buffer of at least 16. A longer string keeps
-    /// its buffer's address in the first eight bytes. `byteCount` alone says which:
-    /// every string of at most `inlineCapacity` bytes is inline, every longer one not.
-    /// Declared as bytes, so that the bytes read through `storage` are bound to UInt8;
-    /// the address is stored and loaded as raw memory (see `bufferAddress`).
-    @exclusivity(unchecked) private var body: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                                               UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
-        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+class StrObj: Obj {
     /// The byte count and the number of Unicode scalars, 32 bits each: the operations
     /// that could make a longer string (`+`, `*`, `join`, `replace`, ...) refuse with a
     /// MemoryError first (see `maxByteCount`).
-    @exclusivity(unchecked) private var length: UInt32
-    @exclusivity(unchecked) private var scalars: UInt32
-    @exclusivity(unchecked) private var cachedHash = 0
+    @exclusivity(unchecked) private final var length: UInt32
+    @exclusivity(unchecked) private final var scalars: UInt32
+    @exclusivity(unchecked) private final var cachedHash = 0
+    /// Sixteen bytes that are a short string's bytes, or a longer one's buffer address.
+    /// A string of at most `inlineCapacity` bytes keeps them here, in the object: no
+    /// buffer of its own, so a short string is one 64-byte malloc chunk (the object is
+    /// 56 bytes) instead of that and a pool buffer of at least 16. A string of up to
+    /// `largestMedium` bytes made at once is a subclass (`StrObj32` ...), whose extra
+    /// field follows this one, so that its bytes continue here (see `mediumUnits`). A
+    /// longer string keeps its buffer's address in the first eight bytes. Declared as
+    /// bytes, so that the bytes read through `storage` are bound to UInt8; the address
+    /// is stored and loaded as raw memory (see `bufferAddress`). The last field, so that
+    /// a subclass's field continues it.
+    @exclusivity(unchecked) private final var body: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                                                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
-    /// The longest string kept inside its object.
+    /// The longest string kept inside a plain `StrObj`.
     static let inlineCapacity = 16
+    /// The longest string kept inside a subclass's object.
+    static let largestMedium = 64
     /// The longest string there can be: its byte count must fit `length`.
     static let maxByteCount = Int(UInt32.max)
-    /// Where `body` is in the object: after Swift's 16-byte header and `Obj`'s 8 bytes
-    /// of fields. Swift lays out a class's stored properties in declaration order
-    /// after its superclass's, and the layout of a class in its own module is fixed at
-    /// compile time, so this is a constant; `measuredBodyOffset()` checks it (at every
-    /// heap's creation in debug builds, and in HeapTests). The address is computed from
-    /// the object's own (an object never moves) rather than with
-    /// `withUnsafeMutablePointer(to: &body)`, whose pointer is only valid inside its
-    /// closure.
-    static let bodyOffset = 24
+    /// Where `body` is in the object: after Swift's 16-byte header, `Obj`'s 8 bytes of
+    /// fields and the 16 bytes above. Swift lays out a class's stored properties in
+    /// declaration order after its superclass's, and the layout of a class in its own
+    /// module is fixed at compile time, so this is a constant; `measuredBodyOffset()`
+    /// checks it (at every heap's creation in debug builds, and in StrObjLayoutTests).
+    /// The address is computed from the object's own (an object never moves) rather than
+    /// with `withUnsafeMutablePointer(to: &body)`, whose pointer is only valid inside
+    /// its closure.
+    static let bodyOffset = 40
 
     var byteCount: Int { @inline(__always) get { Int(truncatingIfNeeded: length) } }
     /// The number of Unicode scalars.
     var count: Int { @inline(__always) get { Int(truncatingIfNeeded: scalars) } }
 
-    /// Whether the bytes are in the object itself.
-    var isInline: Bool { @inline(__always) get { length <= StrObj.inlineCapacity } }
+    /// Whether the bytes are in the object itself: a plain string's up to
+    /// `inlineCapacity`, a medium one's always.
+    final var isInline: Bool {
+        @inline(__always) get { length <= StrObj.inlineCapacity || flags & StrObj.mediumMask != 0 }
+    }
+
+    /// For a medium string (a subclass), the 16-byte units its object holds beyond
+    /// `inlineCapacity`: 1, 2 or 3. Zero for a plain `StrObj`. Kept in `flags`, set once
+    /// when the object is made.
+    private final var mediumUnits: Int { @inline(__always) get { Int(flags >> 4) & 3 } }
+    private static let mediumMask: UInt8 = 0x30
 
     /// The address of `body`.
     private var bodyAddress: UnsafeMutableRawPointer {
@@ -144,6 +157,27 @@ final class StrObj: Obj {
         super.init(kind: .string)
         bufferAddress = storage
         self.sizeClass = sizeClass
+    }
+
+    /// A medium string of `byteCount` bytes (more than `inlineCapacity`, at most
+    /// `largestMedium`) and `count` scalars, whose bytes the caller writes at `storage`
+    /// next: an object of the subclass that holds them.
+    @inline(__always)
+    static func medium(byteCount: Int, count: Int) -> StrObj {
+        switch (byteCount &+ 15) >> 4 {
+        case 2: return StrObj32(byteCount: byteCount, count: count, units: 1)
+        case 3: return StrObj48(byteCount: byteCount, count: count, units: 2)
+        default: return StrObj64(byteCount: byteCount, count: count, units: 3)
+        }
+    }
+
+    /// A medium string's object (see `medium`), for the subclasses.
+    @inline(__always)
+    fileprivate init(byteCount: Int, count: Int, units: UInt8) {
+        length = UInt32(truncatingIfNeeded: byteCount)
+        scalars = UInt32(truncatingIfNeeded: count)
+        super.init(kind: .string)
+        flags = units << 4
     }
 
     /// A copy of any collection of valid UTF-8 bytes.
@@ -254,6 +288,10 @@ final class StrObj: Obj {
         return grown
     }
 
+    /// Whether the heap may keep this dead string for `reuse`: a plain one, not a
+    /// medium one, whose object is bigger than `reuse` needs.
+    var isReusable: Bool { @inline(__always) get { flags & StrObj.mediumMask == 0 } }
+
     /// Gives back what this dead string owns (a buffer, to `pool` or to malloc), so
     /// that the heap can keep the object for `reuse` instead of freeing it. A retired
     /// string is empty, so inline, and owns nothing.
@@ -311,7 +349,7 @@ final class StrObj: Obj {
     override var isTruthy: Bool { byteCount != 0 }
     /// The object (56 bytes, a 64-byte malloc chunk), its table slot and, unless they
     /// are inline, its bytes.
-    override var byteSize: Int { isInline ? 72 : 72 &+ byteCount }
+    override var byteSize: Int { isInline ? 72 &+ mediumUnits &* 16 : 72 &+ byteCount }
 
     var isASCII: Bool { count == byteCount }
 
@@ -416,7 +454,7 @@ final class StrObj: Obj {
         // A string in a pooled buffer (at most 128 bytes) is scanned from the start; a
         // growable one (never indexed by a script, which cannot see it) keeps its buffer
         // as it is.
-        if sizeClass == 0 && count > 32 && !growable {
+        if !isInline && sizeClass == 0 && count > 32 && !growable {
             if !hasCheckpoints { buildCheckpoints() }
             off = UnsafeRawPointer(storage + StrObj.checkpointsOffset(byteCount))
                 .load(fromByteOffset: (i >> 5) &* 8, as: Int.self)
@@ -500,8 +538,28 @@ final class StrObj: Obj {
     }
 }
 
+// Medium strings: the bytes of a string of 17 to 64 bytes continue from `body` into the
+// subclass's field, so that the string is one malloc chunk (80, 96 or 112 bytes) rather
+// than a 64-byte object and a pool buffer of 32 to 64 (textparse.conc's 300,000 lines of
+// about 28 bytes took 96 bytes each that way, 80 now; CPython's take 80). Only strings
+// made at once are medium; a growable one (see `growable`) and a reused one are plain.
+// The subclasses add nothing but room: every method is `StrObj`'s.
+
+final class StrObj32: StrObj {
+    private var more: (UInt64, UInt64) = (0, 0)
+}
+
+final class StrObj48: StrObj {
+    private var more: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+}
+
+final class StrObj64: StrObj {
+    private var more: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+}
+
 /// Builds a string's bytes in one growing buffer, then hands the buffer to a `StrObj`
-/// without copying.
+/// without copying (a short or medium string copies the bytes into its object and gives
+/// the buffer back).
 struct StringBuilder {
     private unowned(unsafe) let pool: BytePool
     private var storage: UnsafeMutablePointer<UInt8>
