@@ -82,7 +82,7 @@ private func mallocUsableSize(_ p: UnsafeMutableRawPointer?) -> Int
         let s = u.takeUnretainedValue()
         let object = UnsafeRawPointer(u.toOpaque())
         let size = mallocUsableSize(u.toOpaque())
-        #expect(s.isInline && !s.isReusable)
+        #expect(s.isInline && s.mediumUnits == (n + 15) / 16 - 1)
         #expect(UnsafeRawPointer(s.storage) == object + StrObj.bodyOffset)
         #expect(StrObj.bodyOffset + n <= size && size <= 56 + (n + 15) / 16 * 16 - 16)
         #expect(Array(s.bytes) == bytes && s.count == n)

@@ -213,10 +213,7 @@ extension VM {
     @inline(never)
     private func emptyOrLongString(_ p: UnsafePointer<UInt8>, _ n: Int, ascii: Bool) -> Val {
         if n == 0 { return Val(emptyString) }
-        let (q, c) = heap.bytes.buffer(for: n)
-        q.initialize(from: p, count: n)
-        let count = ascii ? n : StrObj.scalarCount(p, n)
-        return Val(heap.newString(adopting: q, byteCount: n, sizeClass: c, count: count))
+        return Val(heap.newString(copying: UnsafeBufferPointer(start: p, count: n), ascii: ascii))
     }
 
     /// `s[start:stop:step]` of an ASCII string, with the bounds already adjusted as

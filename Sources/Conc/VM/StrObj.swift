@@ -58,7 +58,11 @@ class StrObj: Obj {
     /// For a medium string (a subclass), the 16-byte units its object holds beyond
     /// `inlineCapacity`: 1, 2 or 3. Zero for a plain `StrObj`. Kept in `flags`, set once
     /// when the object is made.
-    private final var mediumUnits: Int { @inline(__always) get { Int(flags >> 4) & 3 } }
+    final var mediumUnits: Int { @inline(__always) get { Int(flags >> 4) & 3 } }
+
+    /// The `mediumUnits` of a medium string of `byteCount` bytes.
+    @inline(__always)
+    static func mediumUnits(for byteCount: Int) -> Int { (byteCount &+ 15) >> 4 &- 1 }
     private static let mediumMask: UInt8 = 0x30
 
     /// The address of `body`.
@@ -164,11 +168,20 @@ class StrObj: Obj {
     /// next: an object of the subclass that holds them.
     @inline(__always)
     static func medium(byteCount: Int, count: Int) -> StrObj {
-        switch (byteCount &+ 15) >> 4 {
-        case 2: return StrObj32(byteCount: byteCount, count: count, units: 1)
-        case 3: return StrObj48(byteCount: byteCount, count: count, units: 2)
+        switch mediumUnits(for: byteCount) {
+        case 1: return StrObj32(byteCount: byteCount, count: count, units: 1)
+        case 2: return StrObj48(byteCount: byteCount, count: count, units: 2)
         default: return StrObj64(byteCount: byteCount, count: count, units: 3)
         }
+    }
+
+    /// Makes a dead medium string a new one of `byteCount` bytes (as many 16-byte units
+    /// as it had) and `count` scalars, whose bytes the caller writes next.
+    @inline(__always)
+    func reuseMedium(byteCount: Int, count: Int) {
+        length = UInt32(truncatingIfNeeded: byteCount)
+        scalars = UInt32(truncatingIfNeeded: count)
+        flags &= StrObj.mediumMask
     }
 
     /// A medium string's object (see `medium`), for the subclasses.
@@ -288,10 +301,6 @@ class StrObj: Obj {
         return grown
     }
 
-    /// Whether the heap may keep this dead string for `reuse`: a plain one, not a
-    /// medium one, whose object is bigger than `reuse` needs.
-    var isReusable: Bool { @inline(__always) get { flags & StrObj.mediumMask == 0 } }
-
     /// Gives back what this dead string owns (a buffer, to `pool` or to malloc), so
     /// that the heap can keep the object for `reuse` instead of freeing it. A retired
     /// string is empty, so inline, and owns nothing.
@@ -345,11 +354,11 @@ class StrObj: Obj {
     /// The bytes; valid while this object is alive (between two safe points at least).
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: byteCount) }
 
-    override var typeName: String { "string" }
-    override var isTruthy: Bool { byteCount != 0 }
+    final override var typeName: String { "string" }
+    final override var isTruthy: Bool { byteCount != 0 }
     /// The object (56 bytes, a 64-byte malloc chunk), its table slot and, unless they
     /// are inline, its bytes.
-    override var byteSize: Int { isInline ? 72 &+ mediumUnits &* 16 : 72 &+ byteCount }
+    final override var byteSize: Int { isInline ? 72 &+ mediumUnits &* 16 : 72 &+ byteCount }
 
     var isASCII: Bool { count == byteCount }
 
