@@ -22,25 +22,33 @@ import Glibc
 #endif
 
 /// The mark phase's state: the mark bits and the worklist (an explicit stack, so deep
-/// structures never recurse natively).
+/// structures never recurse natively). Raw buffers that the heap owns, not arrays: an
+/// array checked that it was uniquely referenced, by a call, on every object pushed.
 struct Marker {
-    fileprivate var bits: [UInt64]
+    fileprivate var bits = RawStack<UInt64>()
     /// Unmanaged, so that pushing and popping an object touches no reference count.
-    fileprivate var work: [Unmanaged<Obj>] = []
+    fileprivate var work = RawStack<Unmanaged<Obj>>()
     /// Objects below this table index are old and, in a minor collection, taken as
     /// marked without being traced; the bits cover the objects from here on.
     fileprivate var boundary = 0
+    /// The objects the bits cover.
+    private var covered = 0
 
-    fileprivate init() { bits = [] }
+    fileprivate init() {}
+
+    fileprivate func deallocate() {
+        bits.deallocate()
+        work.deallocate()
+    }
 
     /// Clears the marks for the objects from table index `boundary` to `count`,
     /// keeping the buffers: a fresh large buffer per collection would make malloc
     /// consolidate all its small free chunks each time.
     fileprivate mutating func reset(boundary: Int, count: Int) {
         self.boundary = boundary
-        bits.removeAll(keepingCapacity: true)
-        bits.append(contentsOf: repeatElement(0, count: (count - boundary + 63) / 64))
-        work.removeAll(keepingCapacity: true)
+        covered = count - boundary
+        bits.fill((covered + 63) / 64, with: 0)
+        work.removeAll()
     }
 
     @inline(__always)
@@ -54,6 +62,7 @@ struct Marker {
     mutating func mark(_ u: Unmanaged<Obj>) {
         let i = Int(truncatingIfNeeded: u._withUnsafeGuaranteedRef { $0.heapIndex }) &- boundary
         if i < 0 { return }
+        assert(i < covered, "an object outside the heap's table")
         let word = i >> 6, bit = UInt64(1) << UInt64(i & 63)
         if bits[word] & bit != 0 { return }
         bits[word] |= bit
@@ -354,8 +363,8 @@ final class Heap {
     /// set and the old handles stand in for the old generation's references to young
     /// objects. A major one marks and sweeps everything.
     func collect(major: Bool, markRoots: (inout Marker) -> Void, pruneWeak: (borrowing Marker) -> Void) {
+        // A copy that shares the buffers (the copy left behind is stale until the end).
         var marker = reusableMarker
-        reusableMarker = Marker()
         defer { reusableMarker = marker }
         let boundary = major ? 0 : oldCount
         marker.reset(boundary: boundary, count: objects.count)
@@ -464,6 +473,7 @@ final class Heap {
         spareStrings.deallocate()
         spareLists.deallocate()
         spareMaps.deallocate()
+        reusableMarker.deallocate()
         spareMedium32.deallocate()
         spareMedium48.deallocate()
         spareMedium64.deallocate()

@@ -48,6 +48,17 @@ struct RawStack<Element: BitwiseCopyable> {
         return base[count]
     }
 
+    /// Makes the stack `n` copies of `e`.
+    mutating func fill(_ n: Int, with e: Element) {
+        if n > capacity {
+            capacity = max(n, capacity * 2)
+            rawFree(base)
+            base = rawAllocate(Element.self, capacity: capacity)
+        }
+        base.initialize(repeating: e, count: n)
+        count = n
+    }
+
     /// Forgets the elements from index `n` on (they need no deinitialisation).
     mutating func truncate(to n: Int) { count = min(count, max(n, 0)) }
 
