@@ -119,7 +119,7 @@ extension VM {
                 let r = heap.newList(capacity: max(stop - start, 0))
                 r._withUnsafeGuaranteedRef { r in
                     var i = start
-                    while i < stop { r.appendToNew(l[i], heap: heap); i += 1 }
+                    while i < stop { r.appendToNew(packed: l.words[i], heap: heap); i += 1 }
                 }
                 return Val(r)
             }
@@ -138,7 +138,7 @@ extension VM {
         }
         if let l = x.asList {
             let r = ListObj(capacity: indices.count)
-            for i in indices { r.appendToNew(l[i], heap: heap) }
+            for i in indices { r.appendToNew(packed: l.words[i], heap: heap) }
             return Val(heap.adopt(r))
         }
         let s = x.asString!

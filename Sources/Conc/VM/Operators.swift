@@ -83,8 +83,8 @@ extension VM {
             if op == .add, let m = y.asList {
                 let r = heap.newList(capacity: l.count + m.count)
                 r._withUnsafeGuaranteedRef { r in
-                    for v in l.items { r.appendToNew(v, heap: heap) }
-                    for v in m.items { r.appendToNew(v, heap: heap) }
+                    for p in l.words { r.appendToNew(packed: p, heap: heap) }
+                    for p in m.words { r.appendToNew(packed: p, heap: heap) }
                 }
                 return Val(r)
             }
@@ -282,11 +282,11 @@ extension VM {
     private func repeatList(_ ts: ThreadState, _ l: ListObj, _ n: Int) throws(Unwind) -> Val {
         if n <= 0 || l.count == 0 { return list([]) }
         let (total, o) = l.count.multipliedReportingOverflow(by: n)
-        if o || total > 1 << 28 || heap.exceedsLimit(total * MemoryLayout<Val>.stride) {
+        if o || total > 1 << 28 || heap.exceedsLimit(total * MemoryLayout<Packed>.stride) {
             throw ts.error("MemoryError", "repeated list is too long")
         }
         let r = ListObj(capacity: total)
-        for _ in 0..<n { for v in l.items { r.appendToNew(v, heap: heap) } }
+        for _ in 0..<n { for p in l.words { r.appendToNew(packed: p, heap: heap) } }
         return Val(heap.adopt(r))
     }
 
