@@ -425,9 +425,10 @@ extension VM {
                         if case .object(let u) = x, case .int(let j) = i, u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
                             let l = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
-                            let k = j < 0 ? j &+ count : j
-                            if k >= 0 && k < count {
-                                regs[a] = buf[k].val
+                            // One unsigned comparison: a negative index, rare when it
+                            // is a variable, takes the slow path, which adds the count.
+                            if UInt(bitPattern: j) < UInt(bitPattern: count) {
+                                regs[a] = buf[j].val
                                 continue
                             }
                         }
@@ -443,11 +444,10 @@ extension VM {
                         if case .object(let u) = x, case .int(let j) = i, u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
                             let l = Unmanaged<ListObj>.fromOpaque(u.toOpaque())
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
-                            let k = j < 0 ? j &+ count : j
-                            if k >= 0 && k < count {
+                            if UInt(bitPattern: j) < UInt(bitPattern: count) {
                                 let v = Packed(regs[Int(truncatingIfNeeded: w >> 44)], heap: heap)
-                                buf[k] = v
-                                l._withUnsafeGuaranteedRef { $0.noteStored(v, at: k, heap: heap) }
+                                buf[j] = v
+                                l._withUnsafeGuaranteedRef { $0.noteStored(v, at: j, heap: heap) }
                                 continue
                             }
                         }
