@@ -131,9 +131,9 @@ extension VM {
                 if m0 == w.0 && m1 == w.1 { return Val(s) }
                 return shortString(words: (m0, m1), n, ascii: true)
             }
-            let (p, c) = heap.bytes.buffer(for: n)
+            let (u, p) = heap.newString(byteCount: n, count: n)
             mapASCIICase(src, p, n, upper: upper)
-            return Val(heap.newString(adopting: p, byteCount: n, sizeClass: c, count: n))
+            return Val(u)
         }
         return mapUnicodeCase(s, upper: upper)
     }

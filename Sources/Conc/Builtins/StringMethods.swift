@@ -187,9 +187,11 @@ extension VM {
             }
             return shortString(words: words, size, ascii: count == size)
         }
-        let (p, c) = heap.bytes.buffer(for: size)
+        // Written straight into the new string: into its object up to
+        // `StrObj.largestMedium` bytes, into its buffer beyond.
+        let (u, p) = heap.newString(byteCount: size, count: count)
         fill(p)
-        return Val(heap.newString(adopting: p, byteCount: size, sizeClass: c, count: count))
+        return Val(u)
     }
 
     /// A string of the `n` bytes at `p`, a part of a string that is all ASCII when
