@@ -206,6 +206,22 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(!f.ops.contains("invoke"))
     }
 
+    @Test func lenOfALocalIsOneInstructionBeforeItsFallbackCall() throws {
+        let f = try function("f", in: "fn f(xs) {\n    let n = len(xs)\n    return n\n}")
+        // `len` reads the parameter and writes the local; the four after it are the
+        // ordinary call it skips while `len` is the built-in.
+        let at = try #require(f.instructions.firstIndex { $0.op == "len" })
+        #expect(f.instructions[at].operands.hasPrefix("R1 R0 G"))
+        #expect(Array(f.ops[(at + 1)...].prefix(4)) == ["getGlobal", "move", "call", "move"])
+        #expect(f.instructions[at + 4].operands == "R1 R2")
+    }
+
+    @Test func aLocalNamedLenIsCalledAsItIs() throws {
+        let f = try function("f", in: "fn f(len, xs) {\n    return len(xs)\n}")
+        #expect(!f.ops.contains("len"))
+        #expect(f.ops.contains("call"))
+    }
+
     @Test func attributeReadUsesGetMember() throws {
         let main = try function("<main>", in: "let e = error(\"K\", \"m\")\nlet k = e.kind")
         #expect(main.instructions.contains { $0.op == "getMember" && $0.operands.contains(".kind") })

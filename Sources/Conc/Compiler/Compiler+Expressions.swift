@@ -488,6 +488,10 @@ extension Compiler {
             fb.emit(.invoke0, target, r, try fb.member(name))
             return
         }
+        if args.count == 1, case .name("len") = callee.kind, case .global(let g) = resolve("len") {
+            try lengthCall(of: args[0], global: g, into: target, at: pos)
+            return
+        }
         let base = target == fb.freeRegister - 1 ? target : try fb.allocate()
         _ = try fb.allocate(args.count)
         if case .member(let receiver, let name) = callee.kind {
@@ -502,6 +506,21 @@ extension Compiler {
             fb.emit(.call, base, args.count)
         }
         if base != target { fb.emit(.move, target, base) }
+    }
+
+    /// `len(x)` where `len` is a global: the `len` instruction, and the ordinary call of
+    /// the global after it, exactly four instructions, which run only when the global is
+    /// no longer the built-in or `x` is not a string, list or map (see `Opcode.len`).
+    private func lengthCall(of arg: Expr, global g: Int, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let r = try exprAnyRegister(arg)
+        let base = try fb.allocate()
+        _ = try fb.allocate(1)
+        fb.pos = pos
+        fb.emit(.len, target, r, g)
+        fb.emit(.getGlobal, base, g)
+        fb.emit(.move, base + 1, r)
+        fb.emit(.call, base, 1)
+        fb.emit(.move, target, base)
     }
 
     // MARK: Assignment

@@ -169,6 +169,11 @@ enum Opcode: UInt8, CaseIterable {
     /// into any register, with no moves to and from a call window (`x = s.lower()` is
     /// one instruction, not three); R[A] is written only once the call returns
     case invoke0
+    /// R[A] = len(R[B]), when global C is still the built-in `len` and R[B] is a
+    /// string, list or map; the four instructions after it, which call global C
+    /// the ordinary way into R[A], are then skipped (`n = len(xs)` is one instruction
+    /// instead of four, as CPython 3.11 specialises `len` too)
+    case len
     /// R[A] = R[B].member(C)
     case getMember
     /// R[A] = R[B][R[C]]

@@ -383,6 +383,12 @@ extension VM {
                         }
                         let member = proto._withUnsafeGuaranteedRef { $0.members[mi] }
                         regs[a] = try invoke(ts, regs[a], member, args)
+                    case .len:
+                        if case .object(let f) = globals[Int(truncatingIfNeeded: w >> 44)], f.toOpaque() == lenFunction?.toOpaque(),
+                           case .object(let x) = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)], let n = VM.inlineLength(x) {
+                            regs[a] = .int(n)
+                            pc &+= 4
+                        }
                     case .invoke0:
                         let recv = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let mi = Int(truncatingIfNeeded: w >> 44)
