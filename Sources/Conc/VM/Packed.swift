@@ -8,7 +8,8 @@
 //
 //     ...............................1   an int of 63 bits: the word is i << 1 | 1
 //     ..............................10   a float whose exponent is within 2**±255,
-//                                        its bits rotated left by 3 (Ruby's flonum)
+//                                        its bits less 3 << 60, rotated left by 3 (a
+//                                        variant of Ruby's flonum)
 //     .............................100   a box: the address of a `BoxObj` + 4
 //     .............................000   an object's address (16-byte aligned), or
 //                                        below 64 one of nil, undefined, false, true,
@@ -36,6 +37,8 @@ struct Packed {
     /// Every word from here on with its low two bits clear is an address.
     private static let firstAddress: UInt64 = 64
     private static let boxTag: UInt64 = 4
+    /// What a float's bits are offset by before they are rotated (see `inline`).
+    private static let flonumBias: UInt64 = 3 << 60
 
     /// `v` packed, or nil when it must be boxed.
     @inline(__always)
@@ -47,12 +50,15 @@ struct Packed {
         case .object(let u):
             return Packed(bits: UInt64(UInt(bitPattern: u.toOpaque())))
         case .double(let d):
-            let b = d.bitPattern
-            // The exponent's top three bits are 011 or 100: the two of them that the
-            // rotation drops are then the complement and the copy of the third.
-            if (b >> 60) & 7 &- 3 < 2 { return Packed(bits: ((b << 3 | b >> 61) & ~1) | 2) }
-            if b == 0 { return Packed(bits: zeroBits) }
-            if b == 0x8000_0000_0000_0000 { return Packed(bits: negativeZeroBits) }
+            // The exponent's top three bits (60-62) are 011 or 100 exactly when, less
+            // 3 << 60, bits 61 and 62 are clear, whatever the sign: then the rotation
+            // brings two zero bits down to the bottom, where the tag goes. One test
+            // each way, and unpacking is a rotation and an add (Ruby's flonum checks
+            // the bits and rebuilds the two it drops, three operations more).
+            let b = d.bitPattern &- Packed.flonumBias
+            if b & (3 << 61) == 0 { return Packed(bits: (b << 3 | b >> 61) | 2) }
+            if d.bitPattern == 0 { return Packed(bits: zeroBits) }
+            if d.bitPattern == 0x8000_0000_0000_0000 { return Packed(bits: negativeZeroBits) }
             return nil
         case .nil: return .nil
         case .bool(let b): return Packed(bits: b ? trueBits : falseBits)
@@ -77,8 +83,8 @@ struct Packed {
         @inline(__always) get {
             if bits & 1 != 0 { return .int(Int(truncatingIfNeeded: Int64(bitPattern: bits) >> 1)) }
             if bits & 2 != 0 {
-                let b = (2 &- (bits >> 63)) | (bits & ~3)
-                return .double(Double(bitPattern: b >> 3 | b << 61))
+                let b = bits ^ 2
+                return .double(Double(bitPattern: (b >> 3 | b << 61) &+ Packed.flonumBias))
             }
             if bits >= Packed.firstAddress {
                 if bits & Packed.boxTag == 0 { return .object(Unmanaged.fromOpaque(address)) }
