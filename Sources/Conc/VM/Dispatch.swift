@@ -456,7 +456,7 @@ extension VM {
                             let (buf, count) = l._withUnsafeGuaranteedRef { ($0.buf, $0.count) }
                             // One unsigned comparison: a negative index, rare when it
                             // is a variable, takes the slow path, which adds the count.
-                            if UInt(bitPattern: j) < UInt(bitPattern: count) {
+                            if _fastPath(UInt(bitPattern: j) < UInt(bitPattern: count)) {
                                 regs[a] = buf[j].val
                                 continue
                             }
