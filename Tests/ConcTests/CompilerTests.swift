@@ -216,6 +216,15 @@ private func contains(_ ops: [String], run sequence: [String]) -> Bool {
         #expect(f.instructions[at + 4].operands == "R1 R2")
     }
 
+    @Test func pushIsOneInstructionBeforeItsFallbackCall() throws {
+        let f = try function("f", in: "fn f(xs, v) {\n    xs.push(v)\n}")
+        // `push` reads the receiver and the value from their own registers; the four
+        // after it are the ordinary method call it skips when the receiver is a list.
+        let at = try #require(f.instructions.firstIndex { $0.op == "push" })
+        #expect(f.instructions[at].operands.hasPrefix("R2 R0 R1"))
+        #expect(Array(f.ops[(at + 1)...].prefix(4)) == ["move", "move", "invoke", "move"])
+    }
+
     @Test func aLocalNamedLenIsCalledAsItIs() throws {
         let f = try function("f", in: "fn f(len, xs) {\n    return len(xs)\n}")
         #expect(!f.ops.contains("len"))

@@ -492,6 +492,10 @@ extension Compiler {
             try lengthCall(of: args[0], global: g, into: target, at: pos)
             return
         }
+        if args.count == 1, case .member(let receiver, "push") = callee.kind {
+            try pushCall(on: receiver, args[0], into: target, at: pos)
+            return
+        }
         let base = target == fb.freeRegister - 1 ? target : try fb.allocate()
         _ = try fb.allocate(args.count)
         if case .member(let receiver, let name) = callee.kind {
@@ -520,6 +524,22 @@ extension Compiler {
         fb.emit(.getGlobal, base, g)
         fb.emit(.move, base + 1, r)
         fb.emit(.call, base, 1)
+        fb.emit(.move, target, base)
+    }
+
+    /// `xs.push(v)`: the `push` instruction, and the ordinary method call after it,
+    /// exactly four instructions, which run only when `xs` is not a list (see
+    /// `Opcode.push`). The receiver and the value are each evaluated once, before both.
+    private func pushCall(on receiver: Expr, _ value: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
+        let r = try exprAnyRegister(receiver)
+        let v = try exprAnyRegister(value)
+        let base = try fb.allocate()
+        _ = try fb.allocate(1)
+        fb.pos = pos
+        fb.emit(.push, target, r, v)
+        fb.emit(.move, base, r)
+        fb.emit(.move, base + 1, v)
+        fb.emit(.invoke, base, try fb.member("push"), 1)
         fb.emit(.move, target, base)
     }
 

@@ -63,6 +63,7 @@ private func operands(_ ins: Instruction, _ p: Proto, _ pc: Int, _ globalNames: 
     case .invoke: return "R\(a) .\(p.members[b].name) \(c)"
     case .getMember, .invoke0: return "R\(a) R\(b) .\(p.members[c].name)"
     case .len: return "R\(a) R\(b) G\(c)    ; else the call after it"
+    case .push: return "R\(a) R\(b) R\(c)    ; else the call after it"
     case .getIndexInt: return "R\(a) R\(b) \(ins.sc)"
     case .setIndexInt: return "R\(a) \(ins.sb) R\(c)"
     case .slice, .iterPrep: return "R\(a) R\(b)"

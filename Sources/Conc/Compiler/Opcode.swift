@@ -174,6 +174,10 @@ enum Opcode: UInt8, CaseIterable {
     /// the ordinary way into R[A], are then skipped (`n = len(xs)` is one instruction
     /// instead of four, as CPython 3.11 specialises `len` too)
     case len
+    /// R[B].push(R[C]) and R[A] = nil, when R[B] is a list; the four instructions after
+    /// it, the ordinary method call into R[A], are then skipped (`xs.push(v)` without
+    /// the moves into and out of a call window)
+    case push
     /// R[A] = R[B].member(C)
     case getMember
     /// R[A] = R[B][R[C]]

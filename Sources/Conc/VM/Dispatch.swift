@@ -412,6 +412,15 @@ extension VM {
                             regs[a] = .int(n)
                             pc &+= 4
                         }
+                    case .push:
+                        if case .object(let u) = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
+                           u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
+                            let v = regs[Int(truncatingIfNeeded: w >> 44)]
+                            let heap = self.heap
+                            Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.append(v, heap: heap) }
+                            regs[a] = .nil
+                            pc &+= 4
+                        }
                     case .invoke0:
                         let recv = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]
                         let mi = Int(truncatingIfNeeded: w >> 44)
