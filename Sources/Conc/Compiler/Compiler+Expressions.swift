@@ -513,34 +513,44 @@ extension Compiler {
     }
 
     /// `len(x)` where `len` is a global: the `len` instruction, and the ordinary call of
-    /// the global after it, exactly four instructions, which run only when the global is
-    /// no longer the built-in or `x` is not a string, list or map (see `Opcode.len`).
+    /// the global after it, which runs only when the global is no longer the built-in
+    /// or `x` is not a string, list or map (see `Opcode.len`).
     private func lengthCall(of arg: Expr, global g: Int, into target: Int, at pos: SourcePos) throws(SyntaxError) {
         let r = try exprAnyRegister(arg)
-        let base = try fb.allocate()
-        _ = try fb.allocate(1)
-        fb.pos = pos
-        fb.emit(.len, target, r, g)
-        fb.emit(.getGlobal, base, g)
-        fb.emit(.move, base + 1, r)
-        fb.emit(.call, base, 1)
-        fb.emit(.move, target, base)
+        try guarded(.len, target, r, g, at: pos) { base throws(SyntaxError) in
+            fb.emit(.getGlobal, base, g)
+            fb.emit(.move, base + 1, r)
+            fb.emit(.call, base, 1)
+        }
     }
 
-    /// `xs.push(v)`: the `push` instruction, and the ordinary method call after it,
-    /// exactly four instructions, which run only when `xs` is not a list (see
-    /// `Opcode.push`). The receiver and the value are each evaluated once, before both.
+    /// `xs.push(v)`: the `push` instruction, and the ordinary method call after it, which
+    /// runs only when `xs` is not a list (see `Opcode.push`). The receiver and the value
+    /// are each evaluated once, before both.
     private func pushCall(on receiver: Expr, _ value: Expr, into target: Int, at pos: SourcePos) throws(SyntaxError) {
         let r = try exprAnyRegister(receiver)
         let v = try exprAnyRegister(value)
+        let push = try fb.member("push")
+        try guarded(.push, target, r, v, at: pos) { base in
+            fb.emit(.move, base, r)
+            fb.emit(.move, base + 1, v)
+            fb.emit(.invoke, base, push, 1)
+        }
+    }
+
+    /// A guarded instruction `op target b c` and the one-argument call that stands in for
+    /// it when its guard fails: `call` fills the window at `base` and calls, and the
+    /// result is moved into `target`, `Opcode.guardedFallbackLength` instructions in
+    /// all, which the instruction skips when its guard holds.
+    private func guarded(_ op: Opcode, _ target: Int, _ b: Int, _ c: Int, at pos: SourcePos,
+                         call: (_ base: Int) throws(SyntaxError) -> Void) throws(SyntaxError) {
         let base = try fb.allocate()
         _ = try fb.allocate(1)
         fb.pos = pos
-        fb.emit(.push, target, r, v)
-        fb.emit(.move, base, r)
-        fb.emit(.move, base + 1, v)
-        fb.emit(.invoke, base, try fb.member("push"), 1)
+        let at = fb.emit(op, target, b, c)
+        try call(base)
         fb.emit(.move, target, base)
+        assert(fb.code.count - at - 1 == Opcode.guardedFallbackLength, "a guarded instruction's fallback has the wrong length")
     }
 
     // MARK: Assignment

@@ -211,6 +211,12 @@ enum Opcode: UInt8, CaseIterable {
     case spawn
 }
 
+extension Opcode {
+    /// The instructions after a guarded instruction (`len`, `push`) that make the
+    /// ordinary call in its place, and that it skips when its guard holds.
+    static let guardedFallbackLength = 4
+}
+
 /// One decoded instruction word.
 struct Instruction {
     let word: UInt64

@@ -356,9 +356,6 @@ extension VM {
                             ts.frames[fi].pc = pc
                             try pushFrame(ts, Unmanaged<Closure>.fromOpaque(u.toOpaque()), base: base + a + 1, argc: argc)
                             load()
-                        } else if case .object(let u) = callee, u.toOpaque() == lenFunction?.toOpaque(), argc == 1,
-                                  case .object(let x) = regs[a + 1], let n = VM.inlineLength(x) {
-                            regs[a] = .int(n)
                         } else if case .object(let u) = callee, u._withUnsafeGuaranteedRef({ $0.kind }) == .native {
                             // A built-in, called here without retaining it or its function:
                             // the callee sits in a register, a root, for the whole call.
@@ -375,15 +372,7 @@ extension VM {
                     case .invoke:
                         let mi = Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)
                         let id = proto._withUnsafeGuaranteedRef { $0.memberIDs[mi] }
-                        // `xs.push(v)`, the most common method call, is done here.
-                        if id == .push, w >> 44 == 1, case .object(let u) = regs[a],
-                           u._withUnsafeGuaranteedRef({ $0.kind }) == .list {
-                            let v = regs[a + 1]
-                            let heap = self.heap
-                            Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.append(v, heap: heap) }
-                            regs[a] = .nil
-                            continue
-                        }
+                        // (`xs.push(v)` on a list never gets here: see `.push`.)
                         // `m.get(k)` and `m.get(k, default)`, as common in scripts as `m[k]`.
                         let argc = Int(truncatingIfNeeded: w >> 44)
                         if id == .get, argc == 1 || argc == 2, case .object(let u) = regs[a],
@@ -410,7 +399,7 @@ extension VM {
                         if case .object(let f) = globals[Int(truncatingIfNeeded: w >> 44)], f.toOpaque() == lenFunction?.toOpaque(),
                            case .object(let x) = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)], let n = VM.inlineLength(x) {
                             regs[a] = .int(n)
-                            pc &+= 4
+                            pc &+= Opcode.guardedFallbackLength
                         }
                     case .push:
                         if case .object(let u) = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)],
@@ -419,7 +408,7 @@ extension VM {
                             let heap = self.heap
                             Unmanaged<ListObj>.fromOpaque(u.toOpaque())._withUnsafeGuaranteedRef { $0.append(v, heap: heap) }
                             regs[a] = .nil
-                            pc &+= 4
+                            pc &+= Opcode.guardedFallbackLength
                         }
                     case .invoke0:
                         let recv = regs[Int(truncatingIfNeeded: (w >> 24) & 0xFFFFF)]

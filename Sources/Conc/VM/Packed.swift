@@ -121,11 +121,6 @@ struct Packed {
         }
     }
 
-    /// Whether this is the same value as `other` for certain: the same word, and not a
-    /// box (two boxes may hold equal values). A false answer decides nothing.
-    @inline(__always)
-    func isSurelyIdentical(to other: Packed) -> Bool { bits == other.bits && bits & 7 != Packed.boxTag }
-
     /// Whether this points at a young object: what an old container that is given it
     /// must tell the heap (see `Heap.remember`).
     @inline(__always)

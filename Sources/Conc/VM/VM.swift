@@ -88,7 +88,7 @@ final class VM {
     /// The built-in `range`, so `for i in range(...)` can count without calling it while
     /// the global still holds it.
     var rangeFunction: Unmanaged<Obj>?
-    /// The built-in `len`, answered in the dispatch loop for lists, strings and maps.
+    /// The built-in `len`, which the `len` instruction checks the global still holds.
     var lenFunction: Unmanaged<Obj>?
 
     // Threads (see Runtime/). All of it is guarded by the GIL except `osThreads`.
