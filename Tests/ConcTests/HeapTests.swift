@@ -20,6 +20,21 @@ import Testing
         #expect(conc["keep"] == [1, 2])
     }
 
+    /// A built-in runs no safe point, so a collection that is due runs before a built-in
+    /// method rather than after it (`text.split("\n")` would otherwise make all its
+    /// pieces beside the garbage that made the collection due).
+    @Test func aDueCollectionRunsBeforeABuiltInMethod() throws {
+        let conc = quietInterpreter()
+        try conc.run("let s = \"a,b,c\"")
+        // No countdown runs out in the few instructions below: only the call collects.
+        conc.vm.mainThread.ticks = VM.safePointInterval
+        conc.vm.heap.collectionDue = true
+        let before = conc.vm.heap.collections
+        try conc.run("let parts = s.split(\",\")")
+        #expect(conc.vm.heap.collections == before + 1)
+        #expect(conc["parts"] == ["a", "b", "c"])
+    }
+
     @Test func reachableThroughContainersAndClosuresSurvives() throws {
         let conc = quietInterpreter()
         try conc.run("""
